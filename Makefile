@@ -1,0 +1,31 @@
+# Two commands on a fresh machine (Python 3.11+ and make): `make run`, `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: run test full bench lint clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,plots]'
+	touch $(STAMP)
+
+run: $(STAMP)          ## the whole default (quick-tier) verification, verdict table on stdout
+	$(BIN)/lsa-verify check
+
+full: $(STAMP)         ## the full tier (slow; run by hand)
+	$(BIN)/lsa-verify check --tier full
+
+test: $(STAMP)         ## ruff, then the fast test suite
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+bench: $(STAMP)        ## Monte Carlo throughput against the machine's matrix-multiply peak
+	$(BIN)/lsa-verify bench
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info

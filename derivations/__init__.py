@@ -1,0 +1,42 @@
+"""What sympy DERIVES from first principles: Gaussian moments, the LSA forward pass, losses,
+gradients and fixed points — never by retyping a printed result."""
+
+from derivations._blocks import BlockMatrix
+from derivations._isserlis import (
+    expect_gaussian_vector,
+    expect_wishart,
+    generic_matrix,
+    generic_vector,
+    isserlis_moment,
+    wishart_moment,
+)
+from derivations._letters import LETTERS, d, eta, k, n, p
+from derivations._lsa import embedding, gram_to_covariance, last_column, sparse_weights
+from derivations._tracepoly import Letter, TracePoly
+from derivations._wick import Gaussian, expect, perfect_matchings, set_partitions
+
+__all__ = [
+    "LETTERS",
+    "BlockMatrix",
+    "Gaussian",
+    "Letter",
+    "TracePoly",
+    "d",
+    "embedding",
+    "eta",
+    "expect",
+    "expect_gaussian_vector",
+    "expect_wishart",
+    "generic_matrix",
+    "generic_vector",
+    "gram_to_covariance",
+    "isserlis_moment",
+    "k",
+    "last_column",
+    "n",
+    "p",
+    "perfect_matchings",
+    "set_partitions",
+    "sparse_weights",
+    "wishart_moment",
+]

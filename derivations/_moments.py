@@ -1,0 +1,98 @@
+r"""Gaussian and Wishart moments of the quantities the paper's lemmas are about.
+
+Each quantity is derived twice, by independent engines: at matrix level for every ``d``
+(:func:`derivations.expect`, Wick on words) and at index level for an explicit small ``d``
+with generic symbolic matrices (:func:`derivations.expect_wishart`, Isserlis on entries).
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from derivations._isserlis import (
+    expect_gaussian_vector,
+    expect_wishart,
+    generic_matrix,
+    generic_vector,
+)
+from derivations._letters import LETTERS, d, n
+from derivations._lsa import (
+    explicit_gram,
+    explicit_sparse_weights,
+    one_step_prediction,
+)
+from derivations._tracepoly import TracePoly
+from derivations._wick import Gaussian, expect
+
+__all__ = [
+    "frobenius_risk",
+    "frobenius_risk_explicit",
+    "one_step_test_error",
+    "one_step_test_error_explicit",
+    "wishart_sandwich",
+    "wishart_sandwich_explicit",
+]
+
+
+def _L(name: str) -> TracePoly:
+    return TracePoly.letter(LETTERS[name])
+
+
+def _wishart(cov: str) -> Gaussian:
+    return Gaussian(LETTERS["S"], "outer", LETTERS[cov], n)
+
+
+def wishart_sandwich() -> TracePoly:
+    r""":math:`E[S B S]` for the empirical covariance of ``n`` draws of :math:`N(0, C)`."""
+    return expect(_L("S") @ _L("B") @ _L("S"), [_wishart("C")])
+
+
+def wishart_sandwich_explicit(dd: int) -> tuple[sp.Matrix, dict[str, sp.Matrix]]:
+    """Index-level :math:`E[S B S]` at dimension ``dd`` (generic symmetric ``B`` and ``C``)."""
+    S = generic_matrix("S", dd, symmetric=True)
+    C = generic_matrix("C", dd, symmetric=True)
+    B = generic_matrix("B", dd, symmetric=True)
+    M = S * B * S
+    value = M.applyfunc(lambda e: expect_wishart(e, S, C, n))
+    return value, {"C": C, "B": B}
+
+
+def frobenius_risk() -> TracePoly:
+    r""":math:`E\|I + A \hat\Sigma\|_F^2`, :math:`\hat\Sigma` the empirical covariance of ``n``
+    draws of :math:`N(0, \Sigma)`."""
+    M = TracePoly.identity(d) + _L("A") @ _L("S")
+    return expect((M @ M.T).trace(), [_wishart("Sigma")])
+
+
+def frobenius_risk_explicit(dd: int) -> tuple[sp.Expr, dict[str, sp.Matrix]]:
+    """Index-level :math:`E\\|I + A S\\|_F^2` at dimension ``dd``."""
+    S = generic_matrix("S", dd, symmetric=True)
+    Sig = generic_matrix("Sigma", dd, symmetric=True)
+    A = generic_matrix("A", dd)
+    M = sp.eye(dd) + A * S
+    return expect_wishart((M * M.T).trace(), S, Sig, n), {"A": A, "Sigma": Sig}
+
+
+def one_step_test_error() -> TracePoly:
+    r""":math:`E\|\hat w_1 - w^*\|^2` for one LSA step (derived forward pass, :math:`W̃ = I`,
+    :math:`w_0 = 0`), :math:`x \sim N(0, \Sigma)`, :math:`w^* \sim N(0, I)`."""
+    r = one_step_prediction() - _L("w")
+    return expect(r.T @ r, [_wishart("Sigma"), Gaussian(LETTERS["w"], "vector")])
+
+
+def one_step_test_error_explicit(dd: int) -> tuple[sp.Expr, dict[str, sp.Matrix]]:
+    """Index level: explicit ``(2d+2)``-row forward pass on the Gram of sufficient statistics,
+    then Isserlis over ``w*`` and the Wishart moments of S."""
+    S = generic_matrix("S", dd, symmetric=True)
+    Sig = generic_matrix("Sigma", dd, symmetric=True)
+    Vt = generic_matrix("Vt", dd)
+    w = generic_vector("w", dd)
+    V, W = explicit_sparse_weights(Vt, sp.eye(dd))
+    w0 = sp.zeros(dd, 1)
+    G = explicit_gram(S, w, n, [w0])
+    z = sp.Matrix.vstack(sp.zeros(dd + 1, 1), w0, sp.ones(1, 1))
+    out = z + V * G * W * z / n
+    r = out[dd + 1 : 2 * dd + 1, 0] - w
+    err = sp.expand((r.T * r)[0, 0])
+    err = expect_gaussian_vector(err, w)
+    return expect_wishart(err, S, Sig, n), {"Vt": Vt, "Sigma": Sig}

@@ -1,0 +1,202 @@
+r"""Sampling of prompts: features, tasks and empirical covariances (paper §1 *Data*).
+
+One prompt: :math:`x_i \sim N(0, C)` i.i.d. (i = 1..n), :math:`w^* \sim N(0, I_d)`,
+:math:`y_i = \langle w^*, x_i\rangle`, and :math:`S = \frac1n \sum_i x_i x_i^\top`.
+``C`` may be singular; all samplers work with a factor :math:`L_r \in R^{d\times r}`,
+:math:`L_r L_r^\top = C`, ``r = rank(C)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ._validation import (
+    auto_batch,
+    check_choice,
+    check_int,
+    check_rng,
+    check_square,
+)
+
+#: A matrix is rejected as not PSD if its smallest eigenvalue is below ``-PSD_RTOL * max|λ|``.
+PSD_RTOL = 1e-8
+#: Eigenvalues ``<= RANK_RTOL * d * max|λ|`` are treated as exact zeros (rounding noise).
+RANK_RTOL = 64 * np.finfo(np.float64).eps
+#: A matrix is rejected as not symmetric if ``max|C - C^T| > SYM_RTOL * max|C|``.
+SYM_RTOL = 1e-10
+
+
+def _psd_eigh(C: ArrayLike, name: str = "C") -> tuple[np.ndarray, np.ndarray]:
+    """Validated eigen-decomposition ``(λ, U)`` of a symmetric PSD matrix, noise zeroed."""
+    C = check_square(name, C)
+    scale = float(np.max(np.abs(C)))
+    asym = float(np.max(np.abs(C - C.T)))
+    if asym > SYM_RTOL * scale:
+        raise ValueError(
+            f"{name} must be symmetric, got max|{name} - {name}^T| = {asym:.3g} "
+            f"(max|{name}| = {scale:.3g})"
+        )
+    lam, U = np.linalg.eigh(0.5 * (C + C.T))
+    lam_scale = float(np.max(np.abs(lam)))
+    if lam[0] < -PSD_RTOL * lam_scale:
+        raise ValueError(
+            f"{name} must be positive semidefinite, got smallest eigenvalue {lam[0]:.6g} "
+            f"(largest {lam[-1]:.6g})"
+        )
+    lam = np.where(lam > RANK_RTOL * C.shape[0] * lam_scale, lam, 0.0)
+    return lam, U
+
+
+def _psd_factor(C: ArrayLike, name: str = "C") -> np.ndarray:
+    """Thin factor ``L_r`` (d, r) with ``L_r L_r^T = C`` and r = numerical rank of C."""
+    lam, U = _psd_eigh(C, name)
+    keep = lam > 0.0
+    return U[:, keep] * np.sqrt(lam[keep])
+
+
+def covariance_sqrt(C: ArrayLike) -> np.ndarray:
+    r"""Square-root factor of a PSD covariance: :math:`L = U\,\mathrm{diag}(\sqrt{\lambda_+})`.
+
+    With :math:`C = U \mathrm{diag}(\lambda) U^\top` (``numpy.linalg.eigh``) this returns
+    ``L`` of shape (d, d) with :math:`L L^\top = C`. Eigenvalues at rounding level
+    (:math:`|\lambda| \le 64\,d\,\epsilon \max|\lambda|`, including tiny negative ones) are set
+    to 0, so singular ``C`` is fine; ``C`` must be symmetric and PSD up to
+    ``PSD_RTOL = 1e-8`` relative, else ``ValueError``.
+
+    Args:
+        C: (d, d) symmetric positive semidefinite matrix.
+
+    Returns:
+        L: (d, d), ``L @ L.T == C`` to rounding.
+    """
+    lam, U = _psd_eigh(C)
+    return U * np.sqrt(lam)
+
+
+def _features(Lr: np.ndarray, n: int, size: int, rng: np.random.Generator) -> np.ndarray:
+    """``size`` prompts of features, (size, n, d): rows ``x = L_r g``, ``g ~ N(0, I_r)``."""
+    g = rng.standard_normal((size, n, Lr.shape[1]))
+    return g @ Lr.T
+
+
+def sample_features(C: ArrayLike, n: int, size: int, rng: np.random.Generator) -> np.ndarray:
+    r"""Feature matrices of ``size`` prompts: :math:`x_{\tau,i} \sim N(0, C)` i.i.d.
+
+    Computed as :math:`x = L_r g`, :math:`g \sim N(0, I_r)`, with :math:`L_r L_r^\top = C`
+    (``r = rank C``), so samples lie exactly in ``range(C)``.
+
+    Args:
+        C: (d, d) PSD covariance (may be singular).
+        n: number of (x, y) pairs per prompt, ``>= 1``.
+        size: number of prompts, ``>= 0``.
+        rng: random generator.
+
+    Returns:
+        X: (size, n, d); ``X[τ, i]`` is :math:`x_{\tau,i}`.
+    """
+    n = check_int("n", n, min_value=1)
+    size = check_int("size", size, min_value=0)
+    check_rng(rng)
+    Lr = _psd_factor(C)
+    return _features(Lr, n, size, rng)
+
+
+def sample_tasks(d: int, size: int, rng: np.random.Generator) -> np.ndarray:
+    r"""Task vectors :math:`w^*_\tau \sim N(0, I_d)`, shape (size, d)."""
+    d = check_int("d", d, min_value=1)
+    size = check_int("size", size, min_value=0)
+    check_rng(rng)
+    return rng.standard_normal((size, d))
+
+
+def _symmetrize(S: np.ndarray) -> np.ndarray:
+    # S and S^T agree up to rounding; averaging makes the sample exactly symmetric.
+    return 0.5 * (S + S.transpose(0, 2, 1))
+
+
+def _wishart_bartlett(Lr: np.ndarray, n: int, size: int, rng: np.random.Generator) -> np.ndarray:
+    """Bartlett: ``n S = L_r A A^T L_r^T``, A lower-triangular (needs n >= r)."""
+    r = Lr.shape[1]
+    # A_ii = sqrt(chi^2_{n-i}), i = 0..r-1 (0-indexed); A_ij ~ N(0, 1) for i > j.
+    diag = np.sqrt(rng.chisquare(n - np.arange(r), size=(size, r)))
+    A = np.tril(rng.standard_normal((size, r, r)), k=-1)
+    idx = np.arange(r)
+    A[:, idx, idx] = diag
+    T = Lr @ A  # (size, d, r)
+    return _symmetrize(T @ T.transpose(0, 2, 1) / n)
+
+
+def _wishart_features(Lr: np.ndarray, n: int, size: int, rng: np.random.Generator) -> np.ndarray:
+    X = _features(Lr, n, size, rng)
+    return _symmetrize(X.transpose(0, 2, 1) @ X / n)
+
+
+def _resolve_wishart_method(method: str, n: int, r: int) -> str:
+    method = check_choice("method", method, ("auto", "bartlett", "features"))
+    if method == "auto":
+        return "bartlett" if n >= r else "features"
+    if method == "bartlett" and n < r:
+        raise ValueError(
+            f"method='bartlett' needs n >= rank(C), got n={n} and rank(C)={r}; "
+            "use method='features' or 'auto'"
+        )
+    return method
+
+
+def _wishart(
+    Lr: np.ndarray, n: int, size: int, rng: np.random.Generator, method: str, batch: int
+) -> np.ndarray:
+    """Chunked Wishart sampler on a validated factor; ``method`` already resolved."""
+    d = Lr.shape[0]
+    out = np.empty((size, d, d))
+    fn = _wishart_bartlett if method == "bartlett" else _wishart_features
+    for start in range(0, size, batch):
+        stop = min(size, start + batch)
+        out[start:stop] = fn(Lr, n, stop - start, rng)
+    return out
+
+
+def sample_wishart(
+    C: ArrayLike,
+    n: int,
+    size: int,
+    rng: np.random.Generator,
+    method: str = "auto",
+    *,
+    batch_size: int | None = None,
+) -> np.ndarray:
+    r"""Empirical covariances :math:`S = \frac1n X^\top X` of ``size`` prompts, sampled exactly.
+
+    :math:`nS \sim \mathcal W_d(n, C)`. Two exact samplers (same law):
+
+    * ``"bartlett"``: :math:`nS = L_r A A^\top L_r^\top` with :math:`L_r L_r^\top = C`
+      (d×r, r = rank C) and the Bartlett factor A (r×r lower-triangular,
+      :math:`A_{ii}^2 \sim \chi^2_{n-i+1}` for i = 1..r, :math:`A_{ij} \sim N(0,1)` for
+      i > j); needs ``n >= r``. Cost :math:`O(d r^2)` per sample, independent of n.
+    * ``"features"``: draw X (n, d) by :func:`sample_features` and form :math:`X^\top X/n`;
+      cost :math:`O(n d^2)`.
+    * ``"auto"``: Bartlett when ``n >= rank(C)`` (in particular when n >= d and C is PD),
+      features otherwise.
+
+    Args:
+        C: (d, d) PSD covariance (may be singular).
+        n: prompt length, ``>= 1``.
+        size: number of samples, ``>= 0``.
+        rng: random generator.
+        method: ``"auto"``, ``"bartlett"`` or ``"features"``.
+        batch_size: samples per chunk (default: chunks of about 32 MiB of intermediates).
+
+    Returns:
+        S: (size, d, d), symmetric PSD.
+    """
+    n = check_int("n", n, min_value=1)
+    size = check_int("size", size, min_value=0)
+    check_rng(rng)
+    Lr = _psd_factor(C)
+    d, r = Lr.shape
+    method = _resolve_wishart_method(method, n, r)
+    per_item = (n * max(r, d)) if method == "features" else (r * r + d * r + d * d)
+    batch = auto_batch(per_item, batch_size)
+    return _wishart(Lr, n, size, rng, method, batch)
+

@@ -1,0 +1,290 @@
+r"""First-order optimisers over a tuple of arrays: gradient descent (fixed step or Armijo) and Adam.
+
+``loss_and_grad(*params) -> (loss, *grads)`` — e.g.
+``functools.partial(numerics.sft_loss_and_grad, data, eta=0.2, k=3)`` with
+``params = (V, W)``. A ``mask`` (one boolean array per parameter, True = trainable; e.g.
+:func:`numerics.pattern_masks`) zeroes the gradient of frozen entries, so they never move;
+convergence is judged on the masked gradient.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ._validation import check_float, check_int
+
+LossAndGrad = Callable[..., tuple]
+Callback = Callable[[int, tuple, float], object]
+
+
+@dataclass(frozen=True)
+class GDResult:
+    """Result of an optimiser run.
+
+    Attributes:
+        params: final parameters (the last iterate with a finite loss).
+        loss_history: (n_steps + 1,) loss at every accepted iterate, starting with the initial one.
+        grad_norm_history: (n_steps + 1,) global 2-norm of the masked gradient at those iterates.
+        step_history: (n_steps,) step sizes taken (the Armijo step, or the fixed/learning rate).
+        n_steps: number of accepted updates.
+        converged: True iff the final masked gradient norm is ``<= grad_tol``.
+        message: why the run stopped.
+    """
+
+    params: tuple
+    loss_history: np.ndarray
+    grad_norm_history: np.ndarray
+    step_history: np.ndarray
+    n_steps: int
+    converged: bool
+    message: str
+
+
+def _prepare(params: Sequence[ArrayLike], mask) -> tuple[tuple, tuple]:
+    if isinstance(params, np.ndarray) or not isinstance(params, tuple | list):
+        raise ValueError(
+            f"params must be a tuple of arrays, e.g. (V, W), got {type(params).__name__}"
+        )
+    if len(params) == 0:
+        raise ValueError("params must contain at least one array, got an empty tuple")
+    ps = []
+    for i, p in enumerate(params):
+        a = np.array(p, dtype=np.float64)  # copy: the caller's arrays are never modified
+        if not np.all(np.isfinite(a)):
+            raise ValueError(f"params[{i}] must be finite, got a NaN or inf entry")
+        ps.append(a)
+    if mask is None:
+        return tuple(ps), tuple(None for _ in ps)
+    if not isinstance(mask, tuple | list) or len(mask) != len(ps):
+        raise ValueError(
+            f"mask must be None or a tuple of {len(ps)} boolean arrays (one per parameter), "
+            f"got {type(mask).__name__} of length {len(mask) if hasattr(mask, '__len__') else '?'}"
+        )
+    ms = []
+    for i, (m, p) in enumerate(zip(mask, ps, strict=True)):
+        if m is None:
+            ms.append(None)
+            continue
+        m = np.asarray(m)
+        if m.dtype != bool or m.shape != p.shape:
+            raise ValueError(
+                f"mask[{i}] must be a boolean array of shape {p.shape}, "
+                f"got {m.dtype} array of shape {m.shape}"
+            )
+        ms.append(m)
+    return tuple(ps), tuple(ms)
+
+
+def _evaluate(loss_and_grad: LossAndGrad, params: tuple, masks: tuple):
+    out = loss_and_grad(*params)
+    if not isinstance(out, tuple) or len(out) != len(params) + 1:
+        raise ValueError(
+            f"loss_and_grad(*params) must return (loss, *grads) with {len(params)} gradients, "
+            f"got {type(out).__name__} of length {len(out) if isinstance(out, tuple) else '?'}"
+        )
+    loss = float(out[0])
+    grads = []
+    for i, (g, p, m) in enumerate(zip(out[1:], params, masks, strict=True)):
+        g = np.asarray(g, dtype=np.float64)
+        if g.shape != p.shape:
+            raise ValueError(f"gradient {i} has shape {g.shape}, expected {p.shape}")
+        grads.append(g if m is None else np.where(m, g, 0.0))
+    return loss, tuple(grads)
+
+
+def _norm(grads: tuple) -> float:
+    return float(np.sqrt(sum(float(np.vdot(g, g)) for g in grads)))
+
+
+def _finite(loss: float, grads: tuple) -> bool:
+    return bool(np.isfinite(loss) and all(np.all(np.isfinite(g)) for g in grads))
+
+
+# Overflow to inf/NaN is detected and reported as divergence (``message``), so the optimisers
+# run under errstate(over/invalid="ignore") instead of letting those warnings escape.
+@np.errstate(over="ignore", invalid="ignore")
+def gradient_descent(
+    loss_and_grad: LossAndGrad,
+    params: Sequence[ArrayLike],
+    *,
+    step: float | str,
+    max_steps: int,
+    grad_tol: float = 0.0,
+    mask: Sequence[np.ndarray | None] | None = None,
+    callback: Callback | None = None,
+    armijo_init: float = 1.0,
+    armijo_shrink: float = 0.5,
+    armijo_c: float = 1e-4,
+    max_backtracks: int = 60,
+) -> GDResult:
+    r"""Gradient descent :math:`\theta_{t+1} = \theta_t - \gamma_t\, M \odot \nabla L(\theta_t)`.
+
+    M is the 0/1 mask (all ones if ``mask`` is None). ``step`` is a fixed
+    :math:`\gamma > 0`, or ``"armijo"``: backtracking from
+    :math:`\gamma = \min(\text{armijo\_init}, 2\gamma_{t-1})`, multiplying by
+    ``armijo_shrink`` until :math:`L(\theta - \gamma g) \le L(\theta) - c\,\gamma\|g\|^2`
+    (:math:`c` = ``armijo_c``, g the masked gradient).
+
+    Stops when :math:`\|g\| \le` ``grad_tol`` (converged), after ``max_steps`` updates, when
+    ``callback(t, params, loss)`` returns True (t = number of updates so far), when the
+    loss becomes non-finite (the last finite iterate is returned; overflow warnings are
+    silenced while the optimiser runs, divergence is reported in ``message``), or when the
+    line search fails.
+
+    Returns:
+        :class:`GDResult`.
+    """
+    armijo = isinstance(step, str)
+    if armijo:
+        if step != "armijo":
+            raise ValueError(f"step must be a positive number or 'armijo', got step={step!r}")
+        armijo_init = check_float("armijo_init", armijo_init, lo=0.0, lo_open=True)
+        armijo_shrink = check_float(
+            "armijo_shrink", armijo_shrink, lo=0.0, hi=1.0, lo_open=True, hi_open=True
+        )
+        armijo_c = check_float("armijo_c", armijo_c, lo=0.0, hi=1.0, lo_open=True, hi_open=True)
+        max_backtracks = check_int("max_backtracks", max_backtracks, min_value=1)
+        gamma = armijo_init
+    else:
+        gamma = check_float("step", step, lo=0.0, lo_open=True)
+    max_steps = check_int("max_steps", max_steps, min_value=0)
+    grad_tol = check_float("grad_tol", grad_tol, lo=0.0)
+    params, masks = _prepare(params, mask)
+
+    loss, grads = _evaluate(loss_and_grad, params, masks)
+    if not _finite(loss, grads):
+        raise ValueError("the loss or gradient is not finite at the initial params")
+    gnorm = _norm(grads)
+    losses, gnorms, steps = [loss], [gnorm], []
+    message = f"reached max_steps={max_steps}"
+    for t in range(max_steps):
+        if gnorm <= grad_tol:
+            message = f"gradient norm {gnorm:.3g} <= grad_tol={grad_tol:g}"
+            break
+        if armijo:
+            g_try = min(armijo_init, 2.0 * gamma)
+            for _ in range(max_backtracks):
+                new = tuple(p - g_try * g for p, g in zip(params, grads, strict=True))
+                new_loss, new_grads = _evaluate(loss_and_grad, new, masks)
+                if _finite(new_loss, new_grads) and new_loss <= loss - armijo_c * g_try * gnorm**2:
+                    break
+                g_try *= armijo_shrink
+            else:
+                message = f"Armijo line search failed after {max_backtracks} halvings at step {t}"
+                break
+            gamma = g_try
+        else:
+            new = tuple(p - gamma * g for p, g in zip(params, grads, strict=True))
+            new_loss, new_grads = _evaluate(loss_and_grad, new, masks)
+            if not _finite(new_loss, new_grads):
+                message = f"diverged: non-finite loss at step {t + 1} (step={gamma:g} too large?)"
+                break
+        params, loss, grads = new, new_loss, new_grads
+        gnorm = _norm(grads)
+        losses.append(loss)
+        gnorms.append(gnorm)
+        steps.append(gamma)
+        if callback is not None and callback(t + 1, params, loss) is True:
+            message = f"stopped by callback at step {t + 1}"
+            break
+    else:
+        if gnorm <= grad_tol:
+            message = f"gradient norm {gnorm:.3g} <= grad_tol={grad_tol:g}"
+    return GDResult(
+        params=params,
+        loss_history=np.array(losses),
+        grad_norm_history=np.array(gnorms),
+        step_history=np.array(steps),
+        n_steps=len(steps),
+        converged=gnorm <= grad_tol,
+        message=message,
+    )
+
+
+@np.errstate(over="ignore", invalid="ignore")
+def adam(
+    loss_and_grad: LossAndGrad,
+    params: Sequence[ArrayLike],
+    *,
+    lr: float = 1e-3,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    eps: float = 1e-8,
+    max_steps: int,
+    grad_tol: float = 0.0,
+    mask: Sequence[np.ndarray | None] | None = None,
+    callback: Callback | None = None,
+) -> GDResult:
+    r"""Adam (Kingma & Ba 2015), per parameter array, on the masked gradient :math:`g_t`:
+
+    .. math::
+        m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\quad
+        v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2,\quad
+        \hat m_t = \frac{m_t}{1-\beta_1^t},\quad \hat v_t = \frac{v_t}{1-\beta_2^t},
+
+        \theta_t = \theta_{t-1} - \alpha\, \hat m_t / (\sqrt{\hat v_t} + \epsilon),
+
+    with :math:`\alpha` = ``lr``, :math:`\beta_1` = ``beta1``, :math:`\beta_2` = ``beta2``,
+    :math:`\epsilon` = ``eps`` (added outside the square root, as in the paper and in
+    PyTorch/optax; frozen entries have g = 0, hence m = v = 0 and no update).
+    Stopping rules as in :func:`gradient_descent`.
+
+    Returns:
+        :class:`GDResult` (``step_history`` holds ``lr`` for every step).
+    """
+    lr = check_float("lr", lr, lo=0.0, lo_open=True)
+    beta1 = check_float("beta1", beta1, lo=0.0, hi=1.0, hi_open=True)
+    beta2 = check_float("beta2", beta2, lo=0.0, hi=1.0, hi_open=True)
+    eps = check_float("eps", eps, lo=0.0, lo_open=True)
+    max_steps = check_int("max_steps", max_steps, min_value=0)
+    grad_tol = check_float("grad_tol", grad_tol, lo=0.0)
+    params, masks = _prepare(params, mask)
+
+    loss, grads = _evaluate(loss_and_grad, params, masks)
+    if not _finite(loss, grads):
+        raise ValueError("the loss or gradient is not finite at the initial params")
+    gnorm = _norm(grads)
+    m = [np.zeros_like(p) for p in params]
+    v = [np.zeros_like(p) for p in params]
+    losses, gnorms, steps = [loss], [gnorm], []
+    message = f"reached max_steps={max_steps}"
+    for t in range(1, max_steps + 1):
+        if gnorm <= grad_tol:
+            message = f"gradient norm {gnorm:.3g} <= grad_tol={grad_tol:g}"
+            break
+        new = []
+        for i, (p, g) in enumerate(zip(params, grads, strict=True)):
+            m[i] = beta1 * m[i] + (1.0 - beta1) * g
+            v[i] = beta2 * v[i] + (1.0 - beta2) * g * g
+            m_hat = m[i] / (1.0 - beta1**t)
+            v_hat = v[i] / (1.0 - beta2**t)
+            new.append(p - lr * m_hat / (np.sqrt(v_hat) + eps))
+        new = tuple(new)
+        new_loss, new_grads = _evaluate(loss_and_grad, new, masks)
+        if not _finite(new_loss, new_grads):
+            message = f"diverged: non-finite loss at step {t} (lr={lr:g} too large?)"
+            break
+        params, loss, grads = new, new_loss, new_grads
+        gnorm = _norm(grads)
+        losses.append(loss)
+        gnorms.append(gnorm)
+        steps.append(lr)
+        if callback is not None and callback(t, params, loss) is True:
+            message = f"stopped by callback at step {t}"
+            break
+    else:
+        if gnorm <= grad_tol:
+            message = f"gradient norm {gnorm:.3g} <= grad_tol={grad_tol:g}"
+    return GDResult(
+        params=params,
+        loss_history=np.array(losses),
+        grad_norm_history=np.array(gnorms),
+        step_history=np.array(steps),
+        n_steps=len(steps),
+        converged=gnorm <= grad_tol,
+        message=message,
+    )

@@ -1,0 +1,53 @@
+"""Builders of valid parameters (covariances, weight matrices) from a numpy Generator.
+
+Shared by the quantities' parameter points and by the public hypothesis strategies
+(:mod:`theory.strategies`), so that both explore the same domain.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from theory._validation import InvalidArgument, check_int
+
+__all__ = ["random_covariance", "random_matrix", "random_orthogonal", "random_symmetric"]
+
+
+def random_orthogonal(rng: np.random.Generator, d: int) -> np.ndarray:
+    """A Haar-distributed orthogonal ``d × d`` matrix (QR of a Gaussian, signs fixed)."""
+    q, r = np.linalg.qr(rng.standard_normal((d, d)))
+    return q * np.sign(np.diag(r))
+
+
+def random_covariance(
+    rng: np.random.Generator,
+    d: int,
+    *,
+    condition: float = 10.0,
+    rank: int | None = None,
+    scale: float = 1.0,
+) -> np.ndarray:
+    r"""A PSD matrix :math:`Q \operatorname{diag}(\lambda) Q^\top` with Haar ``Q`` and nonzero
+    eigenvalues spread geometrically over ``[scale/condition, scale]`` (``rank`` of them; the
+    rest are exactly zero)."""
+    d = check_int("d", d)
+    rank = d if rank is None else check_int("rank", rank, minimum=0, maximum=d)
+    if not condition >= 1:
+        raise InvalidArgument(f"condition={condition!r} is invalid: condition must be >= 1")
+    lam = np.zeros(d)
+    if rank:
+        lam[:rank] = scale * np.geomspace(1.0, 1.0 / condition, rank) if rank > 1 else scale
+    q = random_orthogonal(rng, d)
+    c = (q * lam) @ q.T
+    return (c + c.T) / 2
+
+
+def random_matrix(rng: np.random.Generator, d: int, *, scale: float = 1.0) -> np.ndarray:
+    """A ``d × d`` matrix of i.i.d. :math:`N(0, \\text{scale}^2/d)` entries."""
+    return rng.standard_normal((d, d)) * (scale / np.sqrt(d))
+
+
+def random_symmetric(rng: np.random.Generator, d: int, *, scale: float = 1.0) -> np.ndarray:
+    """A symmetric (generally indefinite) ``d × d`` matrix."""
+    m = random_matrix(rng, d, scale=scale)
+    return (m + m.T) / 2

@@ -1,0 +1,88 @@
+"""Human and machine output of a run: the verdict table, refutation details, JSON."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Sequence
+
+import numpy as np
+
+from theory._context import RunContext
+from theory._runner import ClaimResult
+from theory._verdict import Outcome, Verdict
+
+__all__ = ["render_json", "render_table"]
+
+
+def render_json(results: Sequence[ClaimResult], ctx: RunContext) -> str:
+    """A JSON array, one object per claim (deterministic: same seed → same bytes)."""
+    return json.dumps(
+        [r.to_json(ctx) for r in results], indent=1, ensure_ascii=False, sort_keys=False
+    )
+
+
+def _fmt(x) -> str:
+    if x is None:
+        return "—"
+    arr = np.asarray(x, dtype=float) if not isinstance(x, str) else None
+    if arr is None:
+        return str(x)
+    if arr.size == 1:
+        return f"{float(arr.ravel()[0]):.6g}"
+    return np.array2string(arr, precision=4, threshold=12, max_line_width=10_000).replace("\n", "")
+
+
+def render_table(
+    results: Sequence[ClaimResult], ctx: RunContext, *, seconds: float | None = None
+) -> str:
+    """The verdict table, then the counter-example behind every refutation."""
+    width = shutil.get_terminal_size((120, 20)).columns
+    n_stat = sum(e.statistical for r in results for e in r.evidence)
+    lines = [
+        f"lsa-verify — tier {ctx.tier}, seed {ctx.seed}, family-wise α = {ctx.alpha:g} "
+        f"(Holm over {n_stat} statistical tests)",
+        "",
+        f"{'claim':<22} {'reference':<34} {'verdict':<13} evidence",
+    ]
+    for r in results:
+        ref = r.claim.reference if len(r.claim.reference) <= 34 else r.claim.reference[:33] + "…"
+        summary = r.summary()
+        room = max(30, width - 72)
+        if len(summary) > room:
+            summary = summary[: room - 1] + "…"
+        verdict = str(r.verdict).upper() if r.verdict == Verdict.REFUTED else str(r.verdict)
+        lines.append(f"{r.claim.id:<22} {ref:<34} {verdict:<13} {summary}")
+    counts = {v: sum(r.verdict == v for r in results) for v in Verdict}
+    tail = f"{len(results)} claims: " + ", ".join(f"{counts[v]} {v}" for v in Verdict)
+    if seconds is not None:
+        tail += f"  ({seconds:.1f} s)"
+    lines += ["", tail]
+
+    refuted = [r for r in results if r.verdict == Verdict.REFUTED]
+    if refuted:
+        lines += ["", "Counter-examples (first failing evidence of each kind):"]
+    for r in refuted:
+        lines.append(f"  {r.claim.id}:")
+        seen = set()
+        for e in r.evidence:
+            if e.outcome != Outcome.FAIL or e.kind in seen:
+                continue
+            seen.add(e.kind)
+            lines.append(f"    [{e.kind}] {e.label}")
+            if e.statistical:
+                se = np.max(np.asarray(e.stderr, dtype=float)) if e.stderr is not None else None
+                lines.append(
+                    f"      claimed {_fmt(e.claimed)}, measured {_fmt(e.measured)} ± {_fmt(se)}, "
+                    f"z = {e.z:.3g}, p_adj = {e.p_adjusted:.2g}, seed {e.seed}"
+                )
+            elif e.detail:
+                lines.append(f"      {e.detail[:300]}")
+        if r.claim.notes:
+            lines.append(f"    note: {r.claim.notes}")
+    undecided = [r for r in results if r.verdict == Verdict.INCONCLUSIVE]
+    for r in undecided:
+        for e in r.evidence:
+            if e.outcome == Outcome.UNDECIDED:
+                lines.append(f"  {r.claim.id}: undecided — {e.label}: {e.detail[:300]}")
+    return "\n".join(lines)

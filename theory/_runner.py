@@ -1,0 +1,119 @@
+"""Running checks: claims in, verdicts with evidence out (Holm over the whole run)."""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from theory._claim import Claim
+from theory._context import RunContext
+from theory._verdict import Evidence, Outcome, Verdict, apply_holm, claim_verdict
+
+__all__ = ["ClaimResult", "check", "run_claims"]
+
+
+@dataclass
+class ClaimResult:
+    """A claim's verdict and the evidence behind it."""
+
+    claim: Claim
+    verdict: Verdict
+    evidence: list[Evidence]
+    seconds: float = field(default=0.0, compare=False)
+
+    def summary(self) -> str:
+        """One line: the decisive evidence."""
+        ev = self.evidence
+        fails = [e for e in ev if e.outcome == Outcome.FAIL]
+        if fails:
+            e = fails[0]
+            return f"{e.label}: {_evidence_numbers(e)}"
+        undecided = [e for e in ev if e.outcome == Outcome.UNDECIDED]
+        if undecided:
+            return f"undecided: {undecided[0].label}: {undecided[0].detail}"
+        n_sym = sum(e.kind == "symbolic" for e in ev)
+        stats = [e for e in ev if e.statistical]
+        n_num = sum(e.kind == "numeric" for e in ev)
+        parts = []
+        if n_sym:
+            parts.append(f"{n_sym} symbolic")
+        if n_num:
+            parts.append(f"{n_num} numeric")
+        if stats:
+            zs = [abs(e.z) for e in stats if e.z is not None]
+            parts.append(
+                f"{len(stats)} statistical (max |z| {max(zs):.2f})"
+                if zs
+                else f"{len(stats)} statistical"
+            )
+        return "all pass: " + ", ".join(parts)
+
+    def to_json(self, ctx: RunContext) -> dict[str, Any]:
+        c = self.claim
+        return {
+            "id": c.id,
+            "reference": c.reference,
+            "statement": c.statement,
+            "verdict": str(self.verdict),
+            "summary": self.summary(),
+            "notes": c.notes,
+            "run": {"seed": ctx.seed, "tier": ctx.tier, "alpha": ctx.alpha},
+            "evidence": [e.to_json() for e in self.evidence],
+        }
+
+
+def _evidence_numbers(e: Evidence) -> str:
+    if e.statistical and e.z is not None:
+        return f"z = {e.z:.3g}, p_adj = {e.p_adjusted:.2g}" + (f" ({e.detail})" if e.detail else "")
+    return e.detail or str(e.measured)
+
+
+def run_claims(
+    claims: Sequence[Claim],
+    ctx: RunContext | None = None,
+    *,
+    on_claim: Callable[[int, int, Claim, float], None] | None = None,
+) -> list[ClaimResult]:
+    """Run every check of every claim, then decide the statistical evidence with Holm's
+    procedure over the whole run (family-wise level ``ctx.alpha``) and give verdicts.
+
+    A check that raises is recorded as *undecided* evidence carrying the error, so one broken
+    check makes its claim inconclusive instead of aborting the run.
+    """
+    ctx = ctx or RunContext()
+    collected: list[tuple[Claim, list[Evidence], float]] = []
+    for i, claim in enumerate(claims):
+        if on_claim is not None:
+            on_claim(i, len(claims), claim, 0.0)
+        t0 = time.perf_counter()
+        evidence: list[Evidence] = []
+        for chk in claim.checks:
+            try:
+                evidence.extend(chk.run(claim, ctx))
+            except Exception as exc:
+                evidence.append(
+                    Evidence(
+                        kind="error",
+                        label=f"check {chk.name} raised",
+                        outcome=Outcome.UNDECIDED,
+                        detail=f"{type(exc).__name__}: {exc}",
+                        params={"traceback": traceback.format_exc(limit=3)},
+                    )
+                )
+        collected.append((claim, evidence, time.perf_counter() - t0))
+    apply_holm([e for _, ev, _ in collected for e in ev], ctx.alpha)
+    results = [ClaimResult(c, claim_verdict(ev), ev, dt) for c, ev, dt in collected]
+    if on_claim is not None:
+        on_claim(len(claims), len(claims), claims[-1] if claims else None, 0.0)
+    return results
+
+
+def check(
+    claim: Claim, *, seed: int = 0, tier: str = "quick", alpha: float | None = None
+) -> ClaimResult:
+    """Verdict for one claim (a run of its own: Holm over this claim's tests only)."""
+    ctx = RunContext(tier=tier, seed=seed, **({} if alpha is None else {"alpha": alpha}))
+    return run_claims([claim], ctx)[0]

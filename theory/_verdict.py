@@ -1,0 +1,182 @@
+r"""Statistics of a verdict: evidence records, z-tests, Holm's multiple-comparison control.
+
+Every Monte Carlo comparison is a two-sided z-test of ``H0: E[estimate] = claimed`` with
+:math:`z = (\hat\mu - \mu_{\text{claimed}}) / \widehat{\mathrm{se}}` and
+:math:`p = \operatorname{erfc}(|z|/\sqrt2)`. For a vector of ``m`` entries the statistic is
+:math:`\max_j |z_j|` with the Bonferroni p-value :math:`\min(1, m\, p_{\min})`. Over a whole
+run, Holm's step-down procedure keeps the family-wise error rate at ``alpha`` (valid under any
+dependence between the tests): a run of true claims raises a false refutation with probability
+at most ``alpha``.
+
+Verdicts: a claim is **refuted** when any check fails (a symbolic disproof, a deterministic
+mismatch beyond round-off, or a statistical rejection after Holm); **confirmed** when every
+check passes and none is undecided; **inconclusive** otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import mpmath
+import numpy as np
+
+__all__ = [
+    "DEFAULT_ALPHA",
+    "Evidence",
+    "Outcome",
+    "Verdict",
+    "apply_holm",
+    "claim_verdict",
+    "critical_z",
+    "holm",
+    "z_test",
+]
+
+#: Family-wise error rate of a run (false refutation of a true claim, anywhere in the run).
+DEFAULT_ALPHA = 1e-3
+
+
+class Verdict(StrEnum):
+    CONFIRMED = "confirmed"
+    REFUTED = "refuted"
+    INCONCLUSIVE = "inconclusive"
+
+
+class Outcome(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    UNDECIDED = "undecided"
+    PENDING = "pending"  # statistical: decided by Holm over the whole run
+
+
+STATISTICAL = ("monte_carlo", "rate")
+
+
+@dataclass
+class Evidence:
+    """One piece of evidence for or against a claim (JSON-serialisable via :meth:`to_json`)."""
+
+    kind: str  # "symbolic" | "numeric" | "monte_carlo" | "rate"
+    label: str
+    outcome: Outcome = Outcome.PENDING
+    params: dict[str, Any] = field(default_factory=dict)
+    claimed: Any = None
+    measured: Any = None
+    stderr: Any = None
+    z: float | None = None
+    p_value: float | None = None
+    p_adjusted: float | None = None
+    resolution: float | None = None  # smallest |discrepancy| detectable at the run's level
+    seed: int | None = None
+    n_samples: int | None = None
+    detail: str = ""
+
+    @property
+    def statistical(self) -> bool:
+        return self.kind in STATISTICAL
+
+    def to_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["outcome"] = str(self.outcome)
+        return {k: _jsonable(v) for k, v in out.items() if v is not None and v != "" and v != {}}
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, np.ndarray):
+        return _jsonable(v.tolist())
+    if isinstance(v, np.floating | float):
+        f = float(v)
+        return f if math.isfinite(f) else str(f)
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_jsonable(x) for x in v]
+    return v
+
+
+def _two_sided_p(z: float, dof: int | None) -> float:
+    if not math.isfinite(z):
+        return 0.0
+    if dof is None:
+        return math.erfc(abs(z) / math.sqrt(2))
+    # Student t with ``dof`` degrees of freedom: P(|T| > t) = I_{ν/(ν+t²)}(ν/2, 1/2)
+    x = dof / (dof + z * z)
+    return float(mpmath.betainc(dof / 2, 0.5, 0, x, regularized=True))
+
+
+def z_test(measured, claimed, stderr, *, dof: int | None = None) -> tuple[float, float]:
+    """``(z, p)``: the z-score (max-|z| for vectors) and the two-sided p-value (Bonferroni
+    over the entries of a vector). With ``dof`` (a standard error estimated from ``dof + 1``
+    replicates) the p-value is Student's t. A zero standard error with a nonzero gap gives
+    ``z = ±inf``."""
+    m, c, s = np.broadcast_arrays(
+        *(np.asarray(x, dtype=float).ravel() for x in (measured, claimed, stderr))
+    )
+    if not (np.all(np.isfinite(m)) and np.all(np.isfinite(c))):
+        return math.inf, 0.0
+    gap = m - c
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(s > 0, gap / s, np.where(gap == 0, 0.0, np.sign(gap) * np.inf))
+    j = int(np.argmax(np.abs(z)))
+    zmax = float(z[j])
+    return zmax, min(1.0, _two_sided_p(zmax, dof) * z.size)
+
+
+def critical_z(alpha: float, m: int = 1) -> float:
+    r"""Two-sided critical value at level ``alpha / m`` (Bonferroni),
+    :math:`\Phi^{-1}(1-\alpha/2m)`."""
+    target = alpha / max(m, 1)
+    lo, hi = 0.0, 40.0
+    for _ in range(200):  # bisection on erfc(z/√2) = target
+        mid = (lo + hi) / 2
+        if math.erfc(mid / math.sqrt(2)) > target:
+            lo = mid
+        else:
+            hi = mid
+    return hi
+
+
+def holm(p_values: Sequence[float], alpha: float) -> tuple[list[float], list[bool]]:
+    r"""Holm's step-down adjusted p-values :math:`\tilde p_{(i)} = \max_{j \le i}
+    \min(1, (m-j+1)\,p_{(j)})` and the rejections :math:`\tilde p < \alpha`."""
+    m = len(p_values)
+    order = sorted(range(m), key=lambda i: p_values[i])
+    adjusted = [0.0] * m
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p_values[i]))
+        adjusted[i] = running
+    return adjusted, [a < alpha for a in adjusted]
+
+
+def apply_holm(evidence: Sequence[Evidence], alpha: float) -> None:
+    """Decide every pending statistical evidence record of a run, in place."""
+    pending = [e for e in evidence if e.statistical and e.outcome == Outcome.PENDING]
+    if not pending:
+        return
+    adjusted, rejected = holm([e.p_value if e.p_value is not None else 1.0 for e in pending], alpha)
+    zc = critical_z(alpha, len(pending))
+    for e, a, r in zip(pending, adjusted, rejected, strict=True):
+        e.p_adjusted = a
+        e.outcome = Outcome.FAIL if r else Outcome.PASS
+        if e.stderr is not None:
+            se = np.max(np.atleast_1d(np.asarray(e.stderr, dtype=float)))
+            e.resolution = float(zc * se)
+
+
+def claim_verdict(evidence: Sequence[Evidence]) -> Verdict:
+    """The verdict rule of the module docstring."""
+    outcomes = [e.outcome for e in evidence]
+    if Outcome.PENDING in outcomes:
+        raise RuntimeError("statistical evidence must be decided (apply_holm) before a verdict")
+    if Outcome.FAIL in outcomes:
+        return Verdict.REFUTED
+    if outcomes and all(o == Outcome.PASS for o in outcomes):
+        return Verdict.CONFIRMED
+    return Verdict.INCONCLUSIVE

@@ -1,0 +1,108 @@
+"""Simulation checks: Monte Carlo (statistical) and deterministic (floating-point) identities."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from theory._claim import Check, Claim
+from theory._evaluate import evaluate
+from theory._verdict import Evidence, Outcome, z_test
+
+if TYPE_CHECKING:
+    from theory._context import RunContext
+    from theory.quantities import Point, Quantity
+
+__all__ = ["MonteCarloIdentity", "NumericIdentity", "simulated_points"]
+
+
+def simulated_points(q: Quantity, ctx: RunContext):
+    """The quantity's points, and for each ``(seed, SimulationResult)`` (cached per run)."""
+    points: list[Point] = ctx.cached(
+        ("points", q.name), lambda: q.points(ctx.rng(q.name, "points")[1], ctx)
+    )
+    out = []
+    for j, pt in enumerate(points):
+        seed, rng = ctx.rng(q.name, "simulate", j)
+
+        def run(pt=pt, rng=rng):
+            ctx.note(f"{q.name}: simulating at {pt.label}")
+            return q.simulate(pt, rng, ctx)
+
+        out.append((pt, seed, ctx.cached(("simulate", q.name, j), run)))
+    return out
+
+
+def _claimed(claim: Claim, pt: Point):
+    return np.asarray(evaluate(claim.formula, pt.matrices, pt.scalar_values()), dtype=float)
+
+
+class MonteCarloIdentity(Check):
+    """At each parameter point: simulate the real model, z-test the printed formula's value."""
+
+    name = "monte_carlo"
+
+    def run(self, claim: Claim, ctx: RunContext) -> list[Evidence]:
+        q = claim.quantity
+        out = []
+        for pt, seed, sim in simulated_points(q, ctx):
+            claimed = _claimed(claim, pt)
+            z, p = z_test(sim.mean, claimed, sim.stderr)
+            out.append(
+                Evidence(
+                    kind="monte_carlo",
+                    label=f"{q.description} at {pt.label}",
+                    params=pt.to_json(),
+                    claimed=claimed,
+                    measured=sim.mean,
+                    stderr=sim.stderr,
+                    z=z,
+                    p_value=p,
+                    seed=seed,
+                    n_samples=sim.n_samples,
+                    detail=sim.detail,
+                )
+            )
+        return out
+
+
+class NumericIdentity(Check):
+    """A deterministic identity evaluated on the real model in float64.
+
+    Passes when :math:`\\max|m - c| \\le \\text{rtol}\\cdot\\max(1, \\max|c|)`; ``rtol`` is far
+    above float64 round-off of these small computations (about ``1e-13``) and far below any
+    error a wrong formula makes.
+    """
+
+    name = "numeric"
+
+    def __init__(self, rtol: float = 1e-9):
+        self.rtol = rtol
+
+    def run(self, claim: Claim, ctx: RunContext) -> list[Evidence]:
+        q = claim.quantity
+        out = []
+        for pt, seed, sim in simulated_points(q, ctx):
+            claimed = _claimed(claim, pt)
+            measured = np.asarray(sim.mean, dtype=float)
+            scale = max(1.0, float(np.max(np.abs(claimed))) if claimed.size else 1.0)
+            err = (
+                float(np.max(np.abs(measured - claimed)))
+                if claimed.shape == measured.shape
+                else np.inf
+            )
+            ok = err <= self.rtol * scale
+            out.append(
+                Evidence(
+                    kind="numeric",
+                    label=f"{q.description} at {pt.label}",
+                    outcome=Outcome.PASS if ok else Outcome.FAIL,
+                    params=pt.to_json(),
+                    claimed=claimed,
+                    measured=measured,
+                    seed=seed,
+                    detail=f"max abs error {err:.3g} (tolerance {self.rtol:g}·{scale:.3g})",
+                )
+            )
+        return out

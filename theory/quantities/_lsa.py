@@ -1,0 +1,119 @@
+"""Quantities of the LSA model itself: the forward-pass recursion and the one-step test error."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import derivations._lsa as dl
+import derivations._moments as dm
+import numerics
+from theory._params import random_covariance, random_matrix
+from theory.quantities._base import Point, Quantity, SimulationResult
+from theory.quantities._mc import monte_carlo
+
+__all__ = ["NextIterate", "OneStepTestError"]
+
+
+class NextIterate(Quantity):
+    r"""The next CoT iterate :math:`\hat w_{i+1}`: the w-block of the last output column of the
+    real LSA with the sparse weights (3.8), after ``p`` earlier iterate columns."""
+
+    name = "next_iterate"
+    description = "ŵ_{i+1} (w-block of f(Ẑ_i)[:, −1])"
+    latex = r"\hat{w}_{i+1}"
+    letters = ("Vt", "Wt", "S", "w", "wi")
+    stochastic = False
+
+    def derive(self):
+        return dl.next_iterate()
+
+    def derive_explicit(self, d: int):
+        return dl.next_iterate_explicit(d)
+
+    def points(self, rng, ctx):
+        cases = [(1, 1, 0), (3, 7, 1), (6, 50, 3), (2, 2, 5)]
+        if ctx.full:
+            cases += [(12, 30, 2), (1, 200, 8)]
+        pts = []
+        for d, n, p in cases:
+            C = random_covariance(rng, d, condition=1e3)
+            X = numerics.sample_features(C, n, 1, rng)[0]
+            w = rng.standard_normal(d)
+            iterates = rng.standard_normal((p + 1, d))
+            pts.append(
+                Point(
+                    f"d={d}, n={n}, {p} earlier iterates",
+                    d,
+                    n,
+                    {
+                        "Vt": random_matrix(rng, d, scale=2.0),
+                        "Wt": random_matrix(rng, d, scale=2.0),
+                        "X": X,
+                        "S": X.T @ X / n,
+                        "w": w[:, None],
+                        "wi": iterates[-1][:, None],
+                        "iterates": iterates,
+                    },
+                )
+            )
+        return pts
+
+    def simulate(self, point, rng, ctx) -> SimulationResult:
+        m = point.matrices
+        V, W = numerics.sparse_weights(m["Vt"], m["Wt"])
+        X, w = m["X"], m["w"][:, 0]
+        Z = numerics.embed_prompt(X, X @ w, m["iterates"])
+        out = numerics.lsa_forward(Z, V, W, point.n)
+        wb = numerics.block_slices(point.d).w
+        return SimulationResult(out[wb, -1][:, None], 0.0, 1, "full (2d+2)-row forward pass")
+
+
+class OneStepTestError(Quantity):
+    r""":math:`E\|\hat w_1 - w^*\|^2` of one real LSA step (:math:`V_{31} = \tilde V`,
+    :math:`W_{13} = I`, :math:`W_{24} = -1`, :math:`w_0 = 0`) on prompts
+    :math:`x \sim N(0, \Sigma)`, :math:`w^* \sim N(0, I)`."""
+
+    name = "one_step_test_error"
+    description = "E‖ŵ − w*‖² (one LSA step)"
+    latex = r"\mathbb{E}\,\lVert \hat{w} - w^{*}\rVert^2"
+    letters = ("Vt", "Sigma")
+
+    def derive(self):
+        return dm.one_step_test_error()
+
+    def derive_explicit(self, d: int):
+        return dm.one_step_test_error_explicit(d)
+
+    def points(self, rng, ctx):
+        cases = [
+            ("d=1, n=1", 1, 1, random_covariance(rng, 1, scale=0.8)),
+            (
+                "d=3, n=2, ill-conditioned Σ (cond 1e4)",
+                3,
+                2,
+                random_covariance(rng, 3, condition=1e4),
+            ),
+            ("d=5, n=4, singular Σ (rank 3)", 5, 4, random_covariance(rng, 5, rank=3)),
+            ("d=8, n=40", 8, 40, random_covariance(rng, 8, condition=10.0)),
+        ]
+        if ctx.full:
+            cases += [("d=20, n=10", 20, 10, random_covariance(rng, 20, condition=50.0))]
+        pts = []
+        for label, d, n, Sig in cases:
+            # a pretrained-like Ṽ (−(Σ + tr Σ/n I)^{-1}) perturbed, so the error is O(d)
+            base = -np.linalg.inv(Sig + (np.trace(Sig) / n + 0.5) * np.eye(d))
+            pts.append(
+                Point(label, d, n, {"Vt": base + random_matrix(rng, d, scale=0.3), "Sigma": Sig})
+            )
+        return pts
+
+    def simulate(self, point, rng, ctx) -> SimulationResult:
+        Vt, Sig, n = point.matrices["Vt"], point.matrices["Sigma"], point.n
+
+        def sample(r, size):
+            return numerics.one_step_error_samples(Vt, Sig, n, r, size, method="tokens")
+
+        res = monte_carlo(sample, rng, ctx.tier)
+        return SimulationResult(
+            res.mean, res.stderr, res.n_samples, "real prompts (tokens), full forward pass"
+        )
