@@ -13,6 +13,8 @@ empirical covariance enters only through :math:`X X^\top = n S`.
 
 from __future__ import annotations
 
+from functools import cache
+
 import sympy as sp
 
 from derivations._blocks import BlockMatrix
@@ -21,8 +23,15 @@ from derivations._tracepoly import Letter, TracePoly
 
 __all__ = [
     "embedding",
+    "explicit_embedding",
+    "explicit_forward",
+    "explicit_gram",
+    "explicit_sparse_weights",
     "gram_to_covariance",
     "last_column",
+    "next_iterate",
+    "next_iterate_explicit",
+    "one_step_prediction",
     "sparse_weights",
 ]
 
@@ -122,6 +131,7 @@ def gram_to_covariance(
 
 
 # --------------------------------------------------------------------------- derived quantities
+@cache
 def next_iterate() -> TracePoly:
     r"""The w-block of :math:`f(Z)[:, -1]` for the sparse weights (3.8) with ``p`` earlier
     iterate columns and the current iterate :math:`\hat w_i`, in terms of S (any d, n, p)."""
@@ -130,6 +140,7 @@ def next_iterate() -> TracePoly:
     return gram_to_covariance(last_column(V, W, Z, z).block(2, 0))
 
 
+@cache
 def one_step_prediction() -> TracePoly:
     r""":math:`\hat w_1`: one LSA step from :math:`w_0 = 0` with :math:`\tilde W = I` (any d, n)."""
     V, W = sparse_weights(_L("Vt"), TracePoly.identity(d))
@@ -185,6 +196,7 @@ def explicit_gram(S: sp.Matrix, w: sp.Matrix, nn: sp.Expr, iterates: list[sp.Mat
     return G
 
 
+@cache
 def next_iterate_explicit(
     dd: int, nn: int = 3, earlier: int = 2
 ) -> tuple[sp.Matrix, dict[str, sp.Matrix]]:

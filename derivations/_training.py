@@ -12,6 +12,8 @@ r"""Losses, gradients and fixed points of pretraining and SFT, derived symbolica
 
 from __future__ import annotations
 
+from functools import cache
+
 import sympy as sp
 
 from derivations._isserlis import (
@@ -28,8 +30,10 @@ from derivations._wick import Gaussian, expect
 
 __all__ = [
     "BLOCK_NAMES",
+    "block_of",
     "full_gradients_at_pattern",
     "linear_part",
+    "pretrain_fixed_point_expr",
     "pretrain_gradient",
     "pretrain_loss",
     "pretrain_stationary_point_explicit",
@@ -38,6 +42,7 @@ __all__ = [
 BLOCK_NAMES = ("x", "y", "w", "c")  # 1-indexed in the paper: 1 = x, 2 = y, 3 = w, 4 = const
 
 
+@cache
 def pretrain_loss() -> TracePoly:
     r""":math:`E\|\hat w_1 - w^*\|^2`, :math:`x \sim N(0, \Sigma_0)`, one step from
     :math:`w_0 = 0` (any d)."""
@@ -48,6 +53,7 @@ def pretrain_loss() -> TracePoly:
     )
 
 
+@cache
 def pretrain_gradient() -> TracePoly:
     r""":math:`\partial L / \partial \tilde V` of :func:`pretrain_loss`."""
     return pretrain_loss().grad(LETTERS["Vt"])
@@ -73,6 +79,7 @@ def linear_part(grad: TracePoly, letter_name: str = "Vt") -> tuple[TracePoly, Tr
     return C, K
 
 
+@cache
 def pretrain_stationary_point_explicit(dd: int) -> tuple[sp.Matrix, dict[str, sp.Matrix]]:
     r"""Index level at dimension ``dd``: the population loss with a generic symmetric
     :math:`\Sigma_0`, differentiated entry by entry and the linear equations
@@ -104,6 +111,7 @@ def block_of(dd: int, i: int, j: int) -> str:
 PATTERN = {("V", "31"), ("W", "13"), ("W", "24")}
 
 
+@cache
 def full_gradients_at_pattern(
     dd: int,
     *,

@@ -8,7 +8,7 @@ functions), ``_gradients`` (losses and hand-written gradients), ``_training`` (G
 ``_benchmark`` (throughput against the matmul peak).
 """
 
-from ._benchmark import matmul_peak, run_benchmark
+from ._benchmark import matmul_peak, rng_normals_per_s, run_benchmark
 from ._embedding import (
     Blocks,
     block_slices,
@@ -95,6 +95,7 @@ __all__ = [
     "os_loss",
     "pattern_masks",
     "pretrain_loss_and_grad",
+    "rng_normals_per_s",
     "run_benchmark",
     "sample_features",
     "sample_tasks",

@@ -13,6 +13,10 @@ with P the 0/1 diagonal selector of the supervised rows (P² = P). Both follow f
 :math:`d\ell = r^\top d\mathrm{out}` and :math:`d\mathrm{out} = dV\,(GWz/n) + V G\,dW\,z/n`.
 G does not depend on (V, W) in the two losses below (teacher forcing / one step), so these
 are the exact gradients.
+
+Population gradients with standard errors: per-prompt gradients are i.i.d. over prompts, so
+``mc_estimate(lambda rng, size: pretrain_loss_and_grad(make_pretrain_data(C, n, size, rng),
+V, W, per_prompt=True)[1], N, rng)`` estimates :math:`E[\partial_V \ell]` entrywise.
 """
 
 from __future__ import annotations

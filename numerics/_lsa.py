@@ -122,7 +122,8 @@ def _check_iterates(iterates: ArrayLike | None, B: int, d: int) -> np.ndarray:
 
 def _fill_iterate_blocks(G: np.ndarray, iterates: np.ndarray, d: int) -> None:
     b = block_slices(d)
-    G[:, b.w, b.w] = iterates.transpose(0, 2, 1) @ iterates
+    # sum_l w_l w_l^T; m is small (a few CoT steps), where einsum beats `b` tiny GEMMs.
+    G[:, b.w, b.w] = np.einsum("bmi,bmj->bij", iterates, iterates)
     s = iterates.sum(axis=1)
     G[:, b.w, b.c] = s[:, :, None]
     G[:, b.c, b.w] = s[:, None, :]
@@ -151,7 +152,8 @@ def _gram_from_sufficient(S: np.ndarray, w: np.ndarray, n: int, iterates: np.nda
     B, d, _ = S.shape
     G = np.zeros((B, 2 * d + 2, 2 * d + 2))
     Sw = np.einsum("bij,bj->bi", S, w)
-    _fill_data_blocks(G, n * S, n * Sw, n * np.einsum("bi,bi->b", w, Sw), d)
+    _fill_data_blocks(G, S, n * Sw, n * np.einsum("bi,bi->b", w, Sw), d)
+    G[:, : d, : d] *= n  # G_xx = n S, scaled in place
     _fill_iterate_blocks(G, iterates, d)
     return G
 

@@ -26,6 +26,17 @@ def _scalarize(a: np.ndarray) -> float | np.ndarray:
     return float(a) if np.ndim(a) == 0 else a
 
 
+def _z(num: ArrayLike, den: ArrayLike) -> float | np.ndarray:
+    """num/den, with 0/0 -> 0 (a statistic that is exactly constant and agrees) and
+    x/0 -> ±inf for x != 0."""
+    num = np.asarray(num, dtype=np.float64)
+    den = np.asarray(den, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.sign(num) * np.inf)
+    z = np.where((den == 0) & (num == 0), 0.0, z)
+    return _scalarize(z)
+
+
 @dataclass(frozen=True)
 class Estimate:
     r"""A Monte Carlo estimate :math:`\bar Y \pm \mathrm{se}` from ``n_samples`` draws.
@@ -39,9 +50,9 @@ class Estimate:
     n_samples: int
 
     def z_score(self, value: ArrayLike) -> float | np.ndarray:
-        r""":math:`(\bar Y - \text{value})/\mathrm{se}` (componentwise)."""
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return _scalarize((np.asarray(self.mean) - np.asarray(value)) / self.stderr)
+        r""":math:`(\bar Y - \text{value})/\mathrm{se}` (componentwise; 0 where the samples were
+        constant and equal to value, ±inf where constant and different)."""
+        return _z(np.asarray(self.mean) - np.asarray(value), self.stderr)
 
     def interval(self, alpha: float = 0.05) -> tuple[float | np.ndarray, float | np.ndarray]:
         r"""Normal-approximation two-sided :math:`1-\alpha` interval
@@ -378,15 +389,15 @@ def z_critical(alpha: float, n_tests: int = 1) -> float:
 
 def two_sample_z(a: Estimate, b: Estimate) -> float | np.ndarray:
     r"""z-statistic of two independent estimates of the same quantity:
-    :math:`(\bar a - \bar b)/\sqrt{\mathrm{se}_a^2 + \mathrm{se}_b^2}` (componentwise)."""
+    :math:`(\bar a - \bar b)/\sqrt{\mathrm{se}_a^2 + \mathrm{se}_b^2}` (componentwise; 0 for
+    two exactly constant, equal statistics)."""
     if not (isinstance(a, Estimate) and isinstance(b, Estimate)):
         raise ValueError(
             f"a and b must be Estimate objects, got {type(a).__name__} and {type(b).__name__}"
         )
     num = np.asarray(a.mean) - np.asarray(b.mean)
     den = np.sqrt(np.asarray(a.stderr) ** 2 + np.asarray(b.stderr) ** 2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return _scalarize(num / den)
+    return _z(num, den)
 
 
 def normal_two_sided_p(z: ArrayLike) -> float | np.ndarray:

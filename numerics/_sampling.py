@@ -74,10 +74,52 @@ def covariance_sqrt(C: ArrayLike) -> np.ndarray:
     return U * np.sqrt(lam)
 
 
+def _diagonal_factor(Lr: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """For diagonal C: ``(rows, vals)`` with ``L_r[rows[j], j] = vals[j]`` the only nonzeros,
+    columns reordered so that ``rows`` is increasing; None if C is not diagonal.
+
+    Reordering the columns of L_r (L_r P, P a permutation) is harmless: every sampler here
+    only needs *some* factor F with F F^T = C.
+    """
+    nz = Lr != 0.0
+    if not np.all(nz.sum(axis=0) == 1):
+        return None
+    rows = nz.argmax(axis=0)
+    vals = Lr[rows, np.arange(Lr.shape[1])]
+    order = np.argsort(rows, kind="stable")
+    return rows[order], vals[order]
+
+
+def _left_factor(Lr: np.ndarray, M: np.ndarray) -> np.ndarray:
+    """``F @ M`` for M (size, r, k) -> (size, d, k), F a factor of C (L_r, or its column
+    permutation from :func:`_diagonal_factor`); a row scaling when C is diagonal."""
+    diag = _diagonal_factor(Lr)
+    if diag is None:
+        return Lr @ M
+    rows, vals = diag
+    if rows.size == Lr.shape[0]:  # full rank: rows = 0..d-1
+        return vals[:, None] * M
+    out = np.zeros((M.shape[0], Lr.shape[0], M.shape[2]))
+    out[:, rows, :] = vals[:, None] * M
+    return out
+
+
 def _features(Lr: np.ndarray, n: int, size: int, rng: np.random.Generator) -> np.ndarray:
-    """``size`` prompts of features, (size, n, d): rows ``x = L_r g``, ``g ~ N(0, I_r)``."""
-    g = rng.standard_normal((size, n, Lr.shape[1]))
-    return g @ Lr.T
+    """``size`` prompts of features, (size, n, d): rows ``x = F g``, ``g ~ N(0, I_r)``, F a
+    factor of C (see :func:`_left_factor`)."""
+    d, r = Lr.shape
+    g = rng.standard_normal((size, n, r))
+    diag = _diagonal_factor(Lr)
+    if diag is None:
+        # One (size*n, r) x (r, d) GEMM rather than `size` small ones.
+        return (g.reshape(size * n, r) @ Lr.T).reshape(size, n, d)
+    rows, vals = diag
+    if rows.size == d:
+        g *= vals
+        return g
+    X = np.zeros((size, n, d))
+    X[:, :, rows] = g * vals
+    return X
 
 
 def sample_features(C: ArrayLike, n: int, size: int, rng: np.random.Generator) -> np.ndarray:
@@ -120,16 +162,22 @@ def _wishart_bartlett(Lr: np.ndarray, n: int, size: int, rng: np.random.Generato
     r = Lr.shape[1]
     # A_ii = sqrt(chi^2_{n-i}), i = 0..r-1 (0-indexed); A_ij ~ N(0, 1) for i > j.
     diag = np.sqrt(rng.chisquare(n - np.arange(r), size=(size, r)))
-    A = np.tril(rng.standard_normal((size, r, r)), k=-1)
+    lo_i, lo_j = np.tril_indices(r, k=-1)
+    A = np.zeros((size, r, r))
+    A[:, lo_i, lo_j] = rng.standard_normal((size, lo_i.size))  # r(r-1)/2 normals only
     idx = np.arange(r)
     A[:, idx, idx] = diag
-    T = Lr @ A  # (size, d, r)
-    return _symmetrize(T @ T.transpose(0, 2, 1) / n)
+    T = _left_factor(Lr, A)  # (size, d, r)
+    S = T @ T.transpose(0, 2, 1)
+    S /= n
+    return _symmetrize(S)
 
 
 def _wishart_features(Lr: np.ndarray, n: int, size: int, rng: np.random.Generator) -> np.ndarray:
     X = _features(Lr, n, size, rng)
-    return _symmetrize(X.transpose(0, 2, 1) @ X / n)
+    S = X.transpose(0, 2, 1) @ X
+    S /= n
+    return _symmetrize(S)
 
 
 def _resolve_wishart_method(method: str, n: int, r: int) -> str:

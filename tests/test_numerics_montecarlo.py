@@ -184,3 +184,5 @@ def test_helpers():
     assert math.isclose(nm.normal_two_sided_p(1.959963984540054), 0.05, rel_tol=1e-10)
     assert nm.samples_for_precision(2.0, 4.0, 0.1) == pytest.approx(100.0)
     assert nm.samples_for_precision(0.0, 1.0, 0.1) == math.inf
+    const = nm.Estimate(mean=np.array([1.0, 2.0, 3.0]), stderr=np.zeros(3), n_samples=10)
+    np.testing.assert_array_equal(const.z_score([1.0, 1.0, 4.0]), [0.0, np.inf, -np.inf])

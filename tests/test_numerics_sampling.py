@@ -86,15 +86,38 @@ def test_sample_tasks_shape_and_moments():
 # ---------------------------------------------------------------- Wishart
 
 
-def test_bartlett_and_features_agree_in_distribution():
+def _cov(kind, rng):
+    if kind == "dense":
+        return _spd(rng, 3)
+    if kind == "diag-unsorted":  # exercises the samplers' diagonal row-scaling shortcut
+        return np.diag([3.0, 1.0, 2.0])
+    return np.diag([0.0, 2.0, 0.0, 1.0])  # diagonal and singular (rank 2)
+
+
+@pytest.mark.parametrize("kind", ["dense", "diag-unsorted", "diag-singular"])
+def test_bartlett_and_features_agree_in_distribution(kind):
     rng = np.random.default_rng(12345)
-    d, n = 3, 5
-    C = _spd(rng, d)
+    n = 5
+    C = _cov(kind, rng)
     S_b = nm.sample_wishart(C, n, N_MC, rng, method="bartlett")
     S_f = nm.sample_wishart(C, n, N_MC, rng, method="features")
-    zmax, K = _max_abs_z(S_b, S_f)
-    assert K == 13
-    assert zmax < nm.z_critical(ALPHA, K), f"max |z| = {zmax:.2f} over {K} statistics"
+    zmax, n_stats = _max_abs_z(S_b, S_f)
+    d = C.shape[0]
+    assert n_stats == d * (d + 1) + 1
+    assert zmax < nm.z_critical(ALPHA, n_stats), f"max |z| = {zmax:.2f} over {n_stats} statistics"
+    # E[S] = C (definition of S): one-sample z-test of the Bartlett sampler.
+    iu = np.triu_indices(d)
+    z = nm.RunningMoments().update(S_b[:, iu[0], iu[1]]).estimate().z_score(C[iu])
+    assert np.max(np.abs(z)) < nm.z_critical(ALPHA, z.size)
+
+
+def test_diagonal_singular_C_gives_exact_zeros():
+    rng = np.random.default_rng(12345)
+    C = np.diag([0.0, 2.0, 0.0, 1.0])
+    X = nm.sample_features(C, 7, 3, rng)
+    assert np.all(X[..., [0, 2]] == 0) and np.all(X[..., [1, 3]] != 0)
+    S = nm.sample_wishart(C, 7, 3, rng, method="bartlett")
+    assert np.all(S[:, [0, 2], :] == 0) and np.all(S[:, :, [0, 2]] == 0)
 
 
 def _wrong_divide_by_n_minus_1(C, n, size, rng):

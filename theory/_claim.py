@@ -25,6 +25,9 @@ class Check(ABC):
     """One way of judging a claim; returns evidence records."""
 
     name: str = "check"
+    #: False for checks whose evidence does not depend on the printed formula (they test the
+    #: model or the derivation itself); wrong variants of a claim must fail every other check.
+    uses_formula: bool = True
 
     @abstractmethod
     def run(self, claim: Claim, ctx: RunContext) -> list[Evidence]:

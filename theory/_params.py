@@ -51,3 +51,37 @@ def random_symmetric(rng: np.random.Generator, d: int, *, scale: float = 1.0) ->
     """A symmetric (generally indefinite) ``d × d`` matrix."""
     m = random_matrix(rng, d, scale=scale)
     return (m + m.T) / 2
+
+
+def parse_matrix(name: str, spec: str, d: int, rng: np.random.Generator) -> np.ndarray:
+    """A ``d × d`` matrix from a command-line spec: ``identity``, ``diag:1,2,3``, a JSON list
+    of rows ``[[1,0],[0,2]]``, ``random`` or ``random:cond=100`` (a PSD matrix with that
+    condition number)."""
+    import json
+
+    text = spec.strip()
+    try:
+        if text in ("identity", "I"):
+            return np.eye(d)
+        if text.startswith("diag:"):
+            vals = [float(v) for v in text[5:].split(",")]
+            if len(vals) != d:
+                raise InvalidArgument(
+                    f"{name}={spec!r} is invalid: diag needs d={d} values, got {len(vals)}"
+                )
+            return np.diag(vals)
+        if text.startswith("random"):
+            cond = 10.0
+            if text.startswith("random:cond="):
+                cond = float(text[len("random:cond=") :])
+            elif text != "random":
+                raise ValueError(text)
+            return random_covariance(rng, d, condition=cond)
+        return np.asarray(json.loads(text), dtype=float)
+    except InvalidArgument:
+        raise
+    except (ValueError, TypeError):
+        raise InvalidArgument(
+            f"{name}={spec!r} is invalid: use identity, diag:v1,...,vd, [[row],...], "
+            "random or random:cond=C"
+        ) from None

@@ -37,7 +37,7 @@ def render_table(
     results: Sequence[ClaimResult], ctx: RunContext, *, seconds: float | None = None
 ) -> str:
     """The verdict table, then the counter-example behind every refutation."""
-    width = shutil.get_terminal_size((120, 20)).columns
+    width = max(shutil.get_terminal_size((160, 20)).columns, 120)
     n_stat = sum(e.statistical for r in results for e in r.evidence)
     lines = [
         f"lsa-verify — tier {ctx.tier}, seed {ctx.seed}, family-wise α = {ctx.alpha:g} "

@@ -92,12 +92,16 @@ def run_claims(
         evidence: list[Evidence] = []
         for chk in claim.checks:
             try:
-                evidence.extend(chk.run(claim, ctx))
+                produced = chk.run(claim, ctx)
+                for e in produced:
+                    e.check = chk.name
+                evidence.extend(produced)
             except Exception as exc:
                 evidence.append(
                     Evidence(
                         kind="error",
                         label=f"check {chk.name} raised",
+                        check=chk.name,
                         outcome=Outcome.UNDECIDED,
                         detail=f"{type(exc).__name__}: {exc}",
                         params={"traceback": traceback.format_exc(limit=3)},

@@ -60,8 +60,9 @@ STATISTICAL = ("monte_carlo", "rate")
 class Evidence:
     """One piece of evidence for or against a claim (JSON-serialisable via :meth:`to_json`)."""
 
-    kind: str  # "symbolic" | "numeric" | "monte_carlo" | "rate"
+    kind: str  # "symbolic" | "numeric" | "monte_carlo" | "rate" | "error"
     label: str
+    check: str = ""  # the name of the check that produced it (set by the runner)
     outcome: Outcome = Outcome.PENDING
     params: dict[str, Any] = field(default_factory=dict)
     claimed: Any = None
@@ -80,9 +81,9 @@ class Evidence:
         return self.kind in STATISTICAL
 
     def to_json(self) -> dict[str, Any]:
-        out = asdict(self)
+        out = {k: _jsonable(v) for k, v in asdict(self).items()}
         out["outcome"] = str(self.outcome)
-        return {k: _jsonable(v) for k, v in out.items() if v is not None and v != "" and v != {}}
+        return {k: v for k, v in out.items() if v is not None and v != "" and v != {}}
 
 
 def _jsonable(v: Any) -> Any:

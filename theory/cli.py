@@ -1,7 +1,8 @@
 """The console entry point ``lsa-verify``.
 
 Subcommands: ``list`` (the registered claims), ``check`` (verdicts, table or ``--json``),
-``latex`` (printed and derived formula), ``bench`` (Monte Carlo throughput). Invalid input
+``at`` (one claim at the user's own parameters), ``latex`` (printed and derived formula),
+``bench`` (Monte Carlo throughput). Invalid input
 prints one line ``lsa-verify: error: ...`` naming the parameter and exits with status 2.
 """
 
@@ -26,9 +27,9 @@ class _Parser(argparse.ArgumentParser):
 class _Progress:
     """Progress on stderr: a live line on a terminal, one line per claim otherwise."""
 
-    def __init__(self, stream=sys.stderr):
-        self.stream = stream
-        self.tty = stream.isatty()
+    def __init__(self, stream=None):
+        self.stream = stream if stream is not None else sys.stderr
+        self.tty = self.stream.isatty()
         self.t0 = time.perf_counter()
         self.prefix = ""
 
@@ -70,6 +71,20 @@ def _build_parser() -> argparse.ArgumentParser:
     c.add_argument("--no-progress", action="store_true", help="no progress on stderr")
     lx = sub.add_parser("latex", help="LaTeX of the printed and the derived formula")
     lx.add_argument("id", metavar="ID")
+    a = sub.add_parser("at", help="one claim at your own parameters: printed, derived, simulated")
+    a.add_argument("id", metavar="ID")
+    a.add_argument("--d", default="3", help="feature dimension, an integer >= 1 (default 3)")
+    a.add_argument("--n", default="10", help="prompt length, an integer >= 1 (default 10)")
+    a.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=SPEC",
+        help="a matrix: identity | diag:1,2,3 | [[1,0],[0,2]] | random:cond=100 (others random)",
+    )
+    a.add_argument("--eta", default=None, help="CoT step size in (0, 1), for claims that use it")
+    a.add_argument("--seed", default="0")
+    a.add_argument("--tier", default="quick")
     b = sub.add_parser("bench", help="Monte Carlo throughput vs the machine's matmul peak")
     b.add_argument("--seconds", default="1.0", help="seconds per measured case (default 1.0)")
     b.add_argument("--json", action="store_true")
@@ -129,6 +144,61 @@ def _cmd_latex(args) -> int:
     return 0
 
 
+def _cmd_at(args) -> int:
+    import numpy as np
+
+    from theory._context import RunContext
+    from theory._evaluate import evaluate
+    from theory._params import parse_matrix
+    from theory._validation import check_eta, check_int
+    from theory._verdict import z_test
+    from theory.claims import get_claim
+
+    claim = get_claim(args.id)
+    dd = check_int("d", _int_arg("d", args.d))
+    nn = check_int("n", _int_arg("n", args.n))
+    scalars = {}
+    if args.eta is not None:
+        scalars["eta"] = check_eta(_float_arg("eta", args.eta))
+    ctx = RunContext(tier=args.tier, seed=_int_arg("seed", args.seed))
+    q = claim.quantity
+    if q is None:
+        raise InvalidArgument(
+            f"id={args.id!r} is invalid for 'at': it has no simulable quantity "
+            "(use 'check' instead)"
+        )
+    _, rng = ctx.rng("at", args.id)
+    mats = {}
+    for item in args.set:
+        if "=" not in item:
+            raise InvalidArgument(f"set={item!r} is invalid: use NAME=SPEC, e.g. Sigma=diag:1,2,3")
+        name, spec = item.split("=", 1)
+        mats[name.strip()] = parse_matrix(name.strip(), spec, dd, rng)
+    pt = q.make_point(dd, nn, mats, rng)
+    values = pt.scalar_values() | scalars
+    printed = np.asarray(evaluate(claim.formula, pt.matrices, values), dtype=float)
+    derived = np.asarray(
+        evaluate(q.derive().simplified().to_sympy(), pt.matrices, values), dtype=float
+    )
+    seed, sim_rng = ctx.rng("at", args.id, "simulate")
+    sim = q.simulate(pt, sim_rng, ctx)
+    z, p = z_test(sim.mean, printed, sim.stderr)
+    fmt = lambda x: np.array2string(np.asarray(x), precision=6, max_line_width=120)  # noqa: E731
+    print(f"{claim.id} at d={dd}, n={nn} (seed {ctx.seed}; simulation seed {seed})")
+    for name, m in pt.matrices.items():
+        if name in q.letters:
+            print(f"  {name} = {fmt(m)}")
+    print(f"  printed formula : {fmt(printed)}")
+    print(f"  derived (sympy) : {fmt(derived)}")
+    print(f"  simulated       : {fmt(sim.mean)} ± {fmt(sim.stderr)} (N = {sim.n_samples})")
+    if q.stochastic:
+        agree = p >= ctx.alpha
+        word = "is consistent with" if agree else "REJECTS"
+        print(f"  z = {z:.3g}, p = {p:.3g}: the simulation {word} the printed formula", end="")
+        print(f" (α = {ctx.alpha:g})")
+    return 0
+
+
 def _cmd_bench(args) -> int:
     import numerics
 
@@ -136,13 +206,20 @@ def _cmd_bench(args) -> int:
     if not secs > 0:
         raise InvalidArgument(f"seconds={secs!r} is invalid: seconds must be > 0")
     result = numerics.run_benchmark(seconds_per_case=secs)
-    if args.json:
-        print(json.dumps(result, indent=1))
-    else:
-        from numerics import format_benchmark
-
-        print(format_benchmark(result))
+    print(json.dumps(result, indent=1) if args.json else _format_benchmark(result))
     return 0
+
+
+def _format_benchmark(result: dict) -> str:
+    """A readable table of :func:`numerics.run_benchmark`'s dictionary."""
+    lines = [json.dumps({k: v for k, v in result.items() if not isinstance(v, list | dict)})]
+    for key, value in result.items():
+        if isinstance(value, list):
+            lines.append(f"{key}:")
+            lines += [f"  {json.dumps(row)}" for row in value]
+        elif isinstance(value, dict):
+            lines.append(f"{key}: {json.dumps(value)}")
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -159,6 +236,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_check(args)
         if args.command == "latex":
             return _cmd_latex(args)
+        if args.command == "at":
+            return _cmd_at(args)
         if args.command == "bench":
             return _cmd_bench(args)
         raise InvalidArgument(f"command={args.command!r} is invalid")

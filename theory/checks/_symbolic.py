@@ -20,7 +20,10 @@ __all__ = ["SymbolicIdentity", "exact_difference"]
 
 def _is_zero(e: sp.Expr) -> bool:
     e = sp.expand(e)
-    return e == 0 or sp.cancel(sp.together(e)) == 0
+    if e == 0:
+        return True
+    numerator, _ = sp.fraction(sp.together(e))
+    return sp.expand(numerator) == 0
 
 
 def exact_difference(a, b) -> sp.Expr | sp.Matrix | None:
@@ -31,10 +34,10 @@ def exact_difference(a, b) -> sp.Expr | sp.Matrix | None:
             return sp.Symbol(f"shape{a.shape}!=shape{b.shape}")
         for x, y in zip(a, b, strict=True):
             if not _is_zero(x - y):
-                return sp.factor(sp.cancel(sp.together(x - y)))
+                return sp.expand(x - y)
         return None
     diff = a - b
-    return None if _is_zero(diff) else sp.factor(sp.cancel(sp.together(diff)))
+    return None if _is_zero(diff) else sp.expand(diff)
 
 
 def _short(e: object, limit: int = 240) -> str:

@@ -22,6 +22,7 @@ class PairedForwardVsFrobenius(Check):
     Frobenius norm of the same S), z-tested against 0."""
 
     name: str = field(default="paired", init=False)
+    uses_formula: bool = field(default=False, init=False)
 
     def run(self, claim, ctx):
         out = []

@@ -5,10 +5,18 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import sympy as sp
+
+from theory._params import random_covariance, random_matrix, random_symmetric
+from theory._validation import (
+    InvalidArgument,
+    check_covariance,
+    check_finite_matrix,
+    check_int,
+)
 
 if TYPE_CHECKING:
     from derivations import TracePoly
@@ -63,7 +71,46 @@ class Quantity(ABC):
     description: str = ""
     latex: str = ""
     letters: Sequence[str] = ()
+    #: how to validate or draw each letter of a user's point: "cov" (symmetric PSD),
+    #: "symmetric" or "general" (the default)
+    letter_kinds: ClassVar[dict[str, str]] = {}
     stochastic: bool = True
+
+    def make_point(
+        self,
+        d: int,
+        n: int,
+        matrices: Mapping[str, np.ndarray],
+        rng: np.random.Generator,
+        label: str = "user point",
+    ) -> Point:
+        """A validated point from a user's matrices; letters not given are drawn from ``rng``."""
+        d = check_int("d", d)
+        n = check_int("n", n)
+        unknown = set(matrices) - set(self.letters)
+        if unknown:
+            raise InvalidArgument(
+                f"matrix {sorted(unknown)[0]!r} is invalid for {self.name}: "
+                f"valid matrices are {', '.join(self.letters)}"
+            )
+        values: dict[str, np.ndarray] = {}
+        for name in self.letters:
+            kind = self.letter_kinds.get(name, "general")
+            if name in matrices:
+                if kind == "cov":
+                    values[name] = check_covariance(name, matrices[name], d=d)
+                else:
+                    m = check_finite_matrix(name, matrices[name], shape=(d, d))
+                    if kind == "symmetric" and not np.allclose(m, m.T):
+                        raise InvalidArgument(f"{name} is not symmetric: {name} must be symmetric")
+                    values[name] = m
+            elif kind == "cov":
+                values[name] = random_covariance(rng, d, condition=10.0)
+            elif kind == "symmetric":
+                values[name] = random_symmetric(rng, d)
+            else:
+                values[name] = random_matrix(rng, d)
+        return Point(label, d, n, values)
 
     @abstractmethod
     def derive(self) -> TracePoly:

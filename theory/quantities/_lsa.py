@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
 import derivations._lsa as dl
 import derivations._moments as dm
 import numerics
 from theory._params import random_covariance, random_matrix
+from theory._validation import InvalidArgument
 from theory.quantities._base import Point, Quantity, SimulationResult
 from theory.quantities._mc import monte_carlo
 
@@ -24,6 +27,25 @@ class NextIterate(Quantity):
     letters = ("Vt", "Wt", "S", "w", "wi")
     stochastic = False
 
+    def make_point(self, d, n, matrices, rng, label="user point"):
+        """A user's Ṽ, W̃ (others drawn): tokens from N(0, I), two earlier iterates."""
+        given = {k: v for k, v in matrices.items() if k in ("Vt", "Wt")}
+        if set(matrices) - set(given):
+            raise InvalidArgument(
+                f"matrix {sorted(set(matrices) - set(given))[0]!r} is invalid for {self.name}: "
+                "only Vt and Wt can be given (tokens and iterates are drawn)"
+            )
+        base = Quantity.make_point(self, d, n, given, rng, label)
+        return self._point(rng, d, n, 2, base.matrices["Vt"], base.matrices["Wt"], np.eye(d), label)
+
+    def _point(self, rng, d, n, p, Vt, Wt, C, label):
+        X = numerics.sample_features(C, n, 1, rng)[0]
+        w = rng.standard_normal(d)
+        iterates = rng.standard_normal((p + 1, d))
+        mats = {"Vt": Vt, "Wt": Wt, "X": X, "S": X.T @ X / n, "w": w[:, None]}
+        mats.update({"wi": iterates[-1][:, None], "iterates": iterates})
+        return Point(label, d, n, mats)
+
     def derive(self):
         return dl.next_iterate()
 
@@ -34,29 +56,19 @@ class NextIterate(Quantity):
         cases = [(1, 1, 0), (3, 7, 1), (6, 50, 3), (2, 2, 5)]
         if ctx.full:
             cases += [(12, 30, 2), (1, 200, 8)]
-        pts = []
-        for d, n, p in cases:
-            C = random_covariance(rng, d, condition=1e3)
-            X = numerics.sample_features(C, n, 1, rng)[0]
-            w = rng.standard_normal(d)
-            iterates = rng.standard_normal((p + 1, d))
-            pts.append(
-                Point(
-                    f"d={d}, n={n}, {p} earlier iterates",
-                    d,
-                    n,
-                    {
-                        "Vt": random_matrix(rng, d, scale=2.0),
-                        "Wt": random_matrix(rng, d, scale=2.0),
-                        "X": X,
-                        "S": X.T @ X / n,
-                        "w": w[:, None],
-                        "wi": iterates[-1][:, None],
-                        "iterates": iterates,
-                    },
-                )
+        return [
+            self._point(
+                rng,
+                d,
+                n,
+                p,
+                random_matrix(rng, d, scale=2.0),
+                random_matrix(rng, d, scale=2.0),
+                random_covariance(rng, d, condition=1e3),
+                f"d={d}, n={n}, {p} earlier iterates",
             )
-        return pts
+            for d, n, p in cases
+        ]
 
     def simulate(self, point, rng, ctx) -> SimulationResult:
         m = point.matrices
@@ -77,6 +89,7 @@ class OneStepTestError(Quantity):
     description = "E‖ŵ − w*‖² (one LSA step)"
     latex = r"\mathbb{E}\,\lVert \hat{w} - w^{*}\rVert^2"
     letters = ("Vt", "Sigma")
+    letter_kinds: ClassVar[dict[str, str]] = {"Sigma": "cov"}
 
     def derive(self):
         return dm.one_step_test_error()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
 import derivations._moments as dm
@@ -42,6 +44,7 @@ class WishartSandwich(Quantity):
     description = "E[S B S]"
     latex = r"\mathbb{E}\left[\hat{\Sigma} B \hat{\Sigma}\right]"
     letters = ("C", "B")
+    letter_kinds: ClassVar[dict[str, str]] = {"C": "cov", "B": "symmetric"}
 
     def derive(self):
         return dm.wishart_sandwich()
@@ -76,6 +79,7 @@ class FrobeniusRisk(Quantity):
     description = "E‖I + AΣ̂‖_F²"
     latex = r"\mathbb{E}\,\lVert I + A\hat{\Sigma}\rVert_F^2"
     letters = ("A", "Sigma")
+    letter_kinds: ClassVar[dict[str, str]] = {"Sigma": "cov"}
 
     def derive(self):
         return dm.frobenius_risk()

@@ -1,0 +1,103 @@
+"""Every registered claim: its documented verdict, across seeds; every deliberately wrong
+variant refuted by every check that reads the formula (one registry, one parametrized test)."""
+
+import numpy as np
+import pytest
+
+from theory import RunContext, Verdict, all_claims, run_claims
+from theory._verdict import Outcome
+from theory.checks._training import PATTERN, FixedPointUniqueness, SparsityPattern
+
+CLAIMS = all_claims()
+SEEDS = (0, 1, 2)
+
+
+@pytest.fixture(scope="module")
+def runs():
+    """The whole registry at three seeds (each a run of its own, Holm over the run)."""
+    return {
+        seed: {r.claim.id: r for r in run_claims(CLAIMS, RunContext(seed=seed))} for seed in SEEDS
+    }
+
+
+@pytest.mark.parametrize("claim", CLAIMS, ids=[c.id for c in CLAIMS])
+@pytest.mark.parametrize("seed", SEEDS)
+def test_documented_verdict(runs, claim, seed):
+    r = runs[seed][claim.id]
+    assert str(r.verdict) == claim.expected, r.summary()
+    if r.verdict == Verdict.CONFIRMED:
+        kinds = {e.kind for e in r.evidence}
+        assert "symbolic" in kinds, "a confirmation needs a derivation"
+        assert kinds & {"monte_carlo", "numeric", "rate"}, "and a simulation"
+
+
+VARIANTS = [(c, v) for c in CLAIMS for v in c.wrong_variants]
+
+
+@pytest.mark.parametrize("claim, variant", VARIANTS, ids=[f"{c.id}[{v}]" for c, v in VARIANTS])
+def test_wrong_variant_refuted_by_every_formula_check(claim, variant):
+    wrong = claim.variant(variant)
+    (r,) = run_claims([wrong], RunContext(seed=0))
+    assert r.verdict == Verdict.REFUTED
+    for chk in wrong.checks:
+        ev = [e for e in r.evidence if e.check == chk.name]
+        if not chk.uses_formula or not ev:
+            continue
+        assert any(e.outcome == Outcome.FAIL for e in ev), f"{chk.name} did not reject {variant}"
+
+
+def test_every_claim_has_a_wrong_variant_or_is_itself_refuted():
+    for c in CLAIMS:
+        assert c.wrong_variants or c.expected == "refuted", c.id
+
+
+def test_refutation_carries_a_counterexample(runs):
+    r = runs[0]["lemma_A1_proof_line"]
+    mc = [e for e in r.evidence if e.kind == "monte_carlo" and e.outcome == Outcome.FAIL]
+    assert mc
+    e = mc[0]
+    assert e.seed is not None and e.params and e.stderr is not None
+    assert abs(e.z) > 5
+    sym = [e for e in r.evidence if e.kind == "symbolic" and e.outcome == Outcome.FAIL]
+    assert "tr(A Sigma Aᵀ)·tr(Sigma)" in sym[0].detail  # the extra term, located exactly
+
+
+def test_uniqueness_check_fails_for_singular_covariance():
+    ok = FixedPointUniqueness.at("PD", 2, 3, np.diag([1.0, 2.0]))
+    bad = FixedPointUniqueness.at("singular", 2, 3, np.diag([1.0, 0.0]))
+    assert ok.outcome == Outcome.PASS and bad.outcome == Outcome.FAIL
+
+
+def test_finite_b_check_passes_where_the_pattern_is_truly_kept():
+    """Rows x, y, const of V never receive gradient (their residual is 0) even at finite B."""
+    from theory.checks._training import PatternFiniteB
+    from theory.claims.model import sparsity_preserved
+
+    rows = frozenset(f"V{i}{j}" for i in "124" for j in "1234")
+    kept = sparsity_preserved.with_formula(SparsityPattern(rows, ("finite_B",)))
+    (e,) = PatternFiniteB().run(kept, RunContext(seed=0))
+    assert e.outcome == Outcome.PASS
+    (e,) = PatternFiniteB().run(sparsity_preserved, RunContext(seed=0))
+    assert e.outcome == Outcome.FAIL
+    assert not PATTERN & rows
+
+
+def test_paired_check_rejects_a_wrong_pairing(monkeypatch):
+    """The paired check is formula-independent; its wrong variant is a wrong model identity:
+    pair ‖ŵ − w*‖² with ‖I + SṼ‖_F² (wrong order) instead of ‖I + ṼS‖_F²."""
+    import numerics
+    from theory.claims.post_test_error import PairedForwardVsFrobenius, prop_5_1
+
+    real = numerics.one_step_error_paired_samples
+
+    def wrong(Vt, C, n, rng, size, **kw):
+        out = real(Vt, C, n, rng, size, **kw)
+        S = numerics.sample_wishart(C, n, size, rng)
+        M = np.eye(Vt.shape[0]) + S @ Vt
+        out[:, 1] = np.einsum("bij,bij->b", M, M)
+        return out
+
+    monkeypatch.setattr(numerics, "one_step_error_paired_samples", wrong)
+    (r,) = run_claims([prop_5_1.with_formula(prop_5_1.formula)], RunContext(seed=0))
+    paired = [e for e in r.evidence if e.check == PairedForwardVsFrobenius.name]
+    assert any(e.outcome == Outcome.FAIL for e in paired)
