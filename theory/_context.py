@@ -38,13 +38,18 @@ def derive_seed(root: int, *key: object) -> int:
 
 @dataclass
 class RunContext:
-    """Tier (``quick``/``full``), root ``seed``, family-wise level ``alpha`` and a cache."""
+    """Tier (``quick``/``full``), root ``seed``, family-wise level ``alpha`` and a cache.
+
+    ``cache`` may be shared between runs (e.g. a test session judging a claim and its wrong
+    variants on the same simulated data); entries are keyed by tier and seed as well, so runs
+    with different settings never see each other's results.
+    """
 
     tier: str = "quick"
     seed: int = 0
     alpha: float = DEFAULT_ALPHA
     progress: Callable[[str], None] | None = None
-    _cache: dict[Hashable, Any] = field(default_factory=dict, repr=False)
+    cache: dict[Hashable, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.tier = check_choice("tier", self.tier, TIERS)
@@ -65,10 +70,11 @@ class RunContext:
         return seed, np.random.default_rng(seed)
 
     def cached(self, key: Hashable, compute: Callable[[], Any]) -> Any:
-        """Memoise an expensive result (e.g. a simulation shared by two claims) within a run."""
-        if key not in self._cache:
-            self._cache[key] = compute()
-        return self._cache[key]
+        """Memoise an expensive result (e.g. a simulation shared by two claims)."""
+        full_key = (self.tier, self.seed, key)
+        if full_key not in self.cache:
+            self.cache[full_key] = compute()
+        return self.cache[full_key]
 
     def note(self, message: str) -> None:
         if self.progress is not None:

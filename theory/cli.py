@@ -2,7 +2,7 @@
 
 Subcommands: ``list`` (the registered claims), ``check`` (verdicts, table or ``--json``),
 ``at`` (one claim at the user's own parameters), ``latex`` (printed and derived formula),
-``bench`` (Monte Carlo throughput). Invalid input
+``figure`` (a paper figure as PNG + CSV), ``bench`` (Monte Carlo throughput). Invalid input
 prints one line ``lsa-verify: error: ...`` naming the parameter and exits with status 2.
 """
 
@@ -85,6 +85,11 @@ def _build_parser() -> argparse.ArgumentParser:
     a.add_argument("--eta", default=None, help="CoT step size in (0, 1), for claims that use it")
     a.add_argument("--seed", default="0")
     a.add_argument("--tier", default="quick")
+    f = sub.add_parser("figure", help="regenerate a paper figure: PNG plus its data as CSV")
+    f.add_argument("id", metavar="ID")
+    f.add_argument("--tier", default="quick", help="quick (default, about a minute) or full")
+    f.add_argument("--seed", default="0")
+    f.add_argument("--out", required=True, help="the PNG to write (the CSV goes next to it)")
     b = sub.add_parser("bench", help="Monte Carlo throughput vs the machine's matmul peak")
     b.add_argument("--seconds", default="1.0", help="seconds per measured case (default 1.0)")
     b.add_argument("--json", action="store_true")
@@ -199,6 +204,28 @@ def _cmd_at(args) -> int:
     return 0
 
 
+def _cmd_figure(args) -> int:
+    from pathlib import Path
+
+    from theory._context import RunContext
+    from theory.figures import get_figure
+
+    module = get_figure(args.id)
+    out = Path(args.out)
+    if out.suffix.lower() != ".png":
+        raise InvalidArgument(f"out={args.out!r} is invalid: out must end in .png")
+    if not out.parent.exists():
+        raise InvalidArgument(f"out={args.out!r} is invalid: directory {out.parent} does not exist")
+    progress = _Progress()
+    progress.prefix = f"figure {args.id}"
+    ctx = RunContext(tier=args.tier, seed=_int_arg("seed", args.seed), progress=progress.note)
+    written = module.render(ctx, out)
+    progress.claim(1, 1, None, 0.0)
+    for path in written:
+        print(path)
+    return 0
+
+
 def _cmd_bench(args) -> int:
     import numerics
 
@@ -238,6 +265,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_latex(args)
         if args.command == "at":
             return _cmd_at(args)
+        if args.command == "figure":
+            return _cmd_figure(args)
         if args.command == "bench":
             return _cmd_bench(args)
         raise InvalidArgument(f"command={args.command!r} is invalid")

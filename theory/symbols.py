@@ -29,6 +29,7 @@ __all__ = [
     "Delta",
     "Gamma0",
     "I",
+    "PseudoInverse",
     "S",
     "Sigma",
     "Sigma0",
@@ -39,6 +40,7 @@ __all__ = [
     "k",
     "matrix_symbol",
     "n",
+    "pinv",
     "w",
     "wi",
 ]
@@ -78,3 +80,54 @@ LATEX_NAMES: dict[sp.Basic, str] = {
     wi: r"\hat{w}_i",
     eta: r"\eta",
 }
+
+
+class PseudoInverse(sp.MatrixExpr):
+    r"""The Moore–Penrose pseudo-inverse :math:`X^\dagger` of a matrix expression.
+
+    Evaluated with ``numpy.linalg.pinv`` (float64; singular values below
+    ``1e-10 · σ_max`` count as zero) or ``sympy.Matrix.pinv`` (exact).
+    """
+
+    def __new__(cls, arg: sp.MatrixExpr):
+        return sp.Basic.__new__(cls, sp.sympify(arg))
+
+    @property
+    def arg(self) -> sp.MatrixExpr:
+        return self.args[0]
+
+    @property
+    def shape(self):
+        return (self.arg.shape[1], self.arg.shape[0])
+
+    def _latex(self, printer) -> str:
+        inner = printer._print(self.arg)
+        if not isinstance(self.arg, sp.MatrixSymbol):
+            inner = rf"\left({inner}\right)"
+        return inner + r"^{\dagger}"
+
+    def _sympystr(self, printer) -> str:
+        return f"pinv({printer._print(self.arg)})"
+
+
+def pinv(arg: sp.MatrixExpr) -> PseudoInverse:
+    """:math:`X^\\dagger` as a sympy matrix expression."""
+    return PseudoInverse(arg)
+
+
+def _eval_pinv(node: PseudoInverse, ev, exact: bool):
+    m = ev(node.arg)
+    if exact:
+        return m.pinv()
+    import numpy as np
+
+    return np.linalg.pinv(m, rcond=1e-10)
+
+
+def _register() -> None:
+    from theory._evaluate import HANDLERS
+
+    HANDLERS[PseudoInverse] = _eval_pinv
+
+
+_register()
