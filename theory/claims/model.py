@@ -53,7 +53,7 @@ pretrain_fixed_point = Claim(
         PatternGradient(loss="pretrain", dims=(1, 2), uses_formula=False),
         PatternPopulationMC(loss="pretrain", uses_formula=False),
         FixedPointGD(full=False),
-        FixedPointGD(full=True),
+        FixedPointGD(full=True, max_steps=1500),
     ),
     section="§3",
     notes="Population statement: the pattern check uses the population gradient only.",
