@@ -1,0 +1,201 @@
+r"""Outcome supervision derived from the forward pass (paper §6, Proposition 6.1, Appendix E).
+
+Two independent routes, neither of which uses the printed closed forms:
+
+* **every d** — the last output column of the LSA is derived by block-matrix multiplication of
+  the real embedding (:mod:`derivations._lsa`) with ``p`` earlier iterate columns and the
+  current iterate :math:`\hat w_i`; the rollout is unrolled k times by substituting each
+  derived iterate for :math:`\hat w_i` (the earlier columns drop out, which is checked), the
+  loss :math:`\frac12\|\hat w_k - w^*\|^2` is formed and differentiated in :math:`\tilde V`
+  with the trace-polynomial calculus;
+* **explicit small d** — generic symbolic tokens :math:`x_1..x_n`, the explicit
+  :math:`(2d+2)`-row embedding, the whole output column of the layer appended at each step,
+  the loss expanded entry by entry and differentiated with ``sympy.diff``.
+
+The Gauss–Newton part of the Hessian at a point with zero residual is also derived here
+(:func:`os_gauss_newton_explicit`), by differentiating the explicit loss twice.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import sympy as sp
+
+from derivations._isserlis import generic_matrix, generic_vector
+from derivations._letters import LETTERS, d, n
+from derivations._lsa import (
+    embedding,
+    explicit_embedding,
+    explicit_gram,
+    explicit_sparse_weights,
+    gram_to_covariance,
+    last_column,
+    sparse_weights,
+)
+from derivations._tracepoly import TracePoly
+
+__all__ = [
+    "appended_column",
+    "os_gauss_newton_explicit",
+    "os_gradient",
+    "os_gradient_explicit",
+    "os_iterate",
+    "os_iterate_explicit",
+    "os_loss",
+    "os_loss_explicit",
+]
+
+
+def _L(name: str) -> TracePoly:
+    return TracePoly.letter(LETTERS[name])
+
+
+@cache
+def appended_column() -> tuple[TracePoly, ...]:
+    r"""The four blocks (x, y, w, const) of :math:`f(\hat Z_i)[:, -1]` for the sparse weights
+    (3.8), with ``p`` earlier iterate columns and the current iterate :math:`\hat w_i`, in terms
+    of S (any d, n, p). The rollout appends this whole column."""
+    V, W = sparse_weights(_L("Vt"), _L("Wt"))
+    Z, z = embedding(_L("wi"))
+    col = last_column(V, W, Z, z)
+    return tuple(gram_to_covariance(col.block(r, 0)) for r in range(4))
+
+
+def _step_map() -> TracePoly:
+    x, y, wblk, c = appended_column()
+    if x.terms or y.terms or not (c - TracePoly.scalar(1)).simplified().is_zero():
+        raise ValueError(
+            f"the appended column is not (0, 0, w, 1): x-block {x}, y-block {y}, const {c}"
+        )
+    if any(letter.name in ("Wp", "one_p") for letter in wblk.letters()):
+        raise ValueError("the next iterate depends on the earlier columns: no closed recursion")
+    return wblk
+
+
+@cache
+def os_iterate(k: int, wt_identity: bool = False) -> TracePoly:
+    r""":math:`\hat w_k` of the k-step rollout from :math:`w_0 = 0` (any d), by unrolling the
+    derived step map; ``wt_identity`` sets :math:`\tilde W = I`."""
+    step = _step_map()
+    if wt_identity:
+        step = step.subs_letter("Wt", TracePoly.identity(d))
+    current = TracePoly.zero((d, sp.Integer(1)))
+    for _ in range(k):
+        current = step.subs_letter("wi", current).simplified()
+    return current
+
+
+@cache
+def os_loss(k: int, wt_identity: bool = False) -> TracePoly:
+    r"""One prompt's OS loss :math:`\frac12\|\hat w_k - w^*\|^2` (any d); the loss of B
+    prompts is the mean of this over the prompts."""
+    r = os_iterate(k, wt_identity) - _L("w")
+    return (r.T @ r).scale(sp.Rational(1, 2)).simplified()
+
+
+@cache
+def os_gradient(k: int) -> TracePoly:
+    r""":math:`\partial/\partial\tilde V` of one prompt's OS loss with :math:`\tilde W = I`."""
+    return os_loss(k, wt_identity=True).grad(LETTERS["Vt"]).simplified()
+
+
+# ----------------------------------------------------------------------------- explicit d
+def _integer_data(dd: int, nn: int, seed: int) -> tuple[sp.Matrix, sp.Matrix]:
+    """Random integer tokens (d × n, entries in -3..3) and task vector (entries in -2..2)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    X = sp.Matrix(rng.integers(-3, 4, size=(dd, nn)).tolist())
+    w = sp.Matrix(rng.integers(-2, 3, size=(dd, 1)).tolist())
+    return X, w
+
+
+def _explicit_rollout(
+    dd: int, k: int, nn: int | None, wt_identity: bool, data_seed: int | None = None
+):
+    """Explicit rollout: with ``nn`` generic tokens (the real embedding Z, the layer's last
+    column from ``Z Zᵀ`` formed explicitly) or, for ``nn=None``, with a generic symmetric S and
+    symbolic n (the Gram matrix ``G = Z Zᵀ`` built from the sufficient statistics). With
+    ``data_seed`` the tokens and w* are random integers (exact rational arithmetic) and only
+    the weights stay symbolic: an identity in the weights at random data (a nonzero
+    polynomial vanishes at a random integer point with small probability)."""
+    w = generic_vector("w", dd)
+    Vt = generic_matrix("Vt", dd)
+    Wt = sp.eye(dd) if wt_identity else generic_matrix("Wt", dd)
+    V, W = explicit_sparse_weights(Vt, Wt)
+    c0 = sp.Matrix.vstack(sp.zeros(2 * dd + 1, 1), sp.ones(1, 1))
+    if nn is not None:
+        X = generic_matrix("x", dd, nn)
+        if data_seed is not None:
+            X, w = _integer_data(dd, nn, data_seed)
+        Z = explicit_embedding(X, w, [sp.zeros(dd, 1)])
+        G = Z * Z.T
+        S, div = X * X.T / nn, nn
+    else:
+        S = generic_matrix("S", dd, symmetric=True)
+        G = explicit_gram(S, w, n, [sp.zeros(dd, 1)])
+        div = n
+    cols = [c0]
+    for _ in range(k):
+        z = cols[-1]
+        # last column of f(Z) = Z + V Z (Zᵀ W Z)/n is z + V (Z Zᵀ) W z / n
+        col = (z + V * (G * (W * z)) / div).applyfunc(sp.expand)
+        cols.append(col)
+        G = (G + col * col.T).applyfunc(sp.expand)  # appending the whole column
+    mats = {"Vt": Vt, "S": S, "w": w}
+    if not wt_identity:
+        mats["Wt"] = Wt
+    return sp.Matrix.hstack(*cols[1:]), mats
+
+
+@cache
+def os_iterate_explicit(
+    dd: int, k: int, nn: int | None = None, wt_identity: bool = False, data_seed: int | None = None
+):
+    r"""Index level: the appended columns :math:`c_1..c_k` of the explicit rollout, on ``nn``
+    generic tokens (``S = X Xᵀ/n`` of the same tokens) or on a generic S with symbolic n
+    (``nn=None``); returns ``(columns (2d+2)×k, substitutions)``."""
+    return _explicit_rollout(dd, k, nn, wt_identity, data_seed)
+
+
+@cache
+def os_loss_explicit(
+    dd: int, k: int, nn: int | None = None, wt_identity: bool = False, data_seed: int | None = None
+):
+    r"""Index level: :math:`\frac12\|\hat w_k - w^*\|^2` of the explicit rollout."""
+    cols, mats = os_iterate_explicit(dd, k, nn, wt_identity, data_seed)
+    r = cols[dd + 1 : 2 * dd + 1, -1] - mats["w"]
+    return sp.expand((r.T * r)[0, 0] / 2), mats
+
+
+@cache
+def os_gradient_explicit(dd: int, k: int, nn: int | None = None, data_seed: int | None = None):
+    r"""Index level: :math:`\partial L/\partial\tilde V_{ij}` with :math:`\tilde W = I`, by
+    ``sympy.diff`` and the chain rule :math:`\partial L = \sum_a r_a\,\partial r_a`,
+    :math:`r = \hat w_k - w^*` of the explicit rollout; a d×d matrix."""
+    cols, mats = os_iterate_explicit(dd, k, nn, True, data_seed)
+    r = cols[dd + 1 : 2 * dd + 1, -1] - mats["w"]
+    Vt = mats["Vt"]
+    return (
+        Vt.applyfunc(lambda v: sp.expand(sum(r[a] * sp.diff(r[a], v) for a in range(dd)))),
+        mats,
+    )
+
+
+def os_gauss_newton_explicit(dd: int, k: int):
+    r"""Index level, generic S (symmetric symbols) and :math:`\tilde W = I`: the Hessian of
+    :math:`\frac12\|M^k w\|^2` in :math:`\operatorname{vec}\tilde V` (``sympy.diff`` twice of
+    the loss built from the derived step map) and the Jacobian
+    :math:`J = \partial(\hat w_k - w^*)/\partial\operatorname{vec}\tilde V`. At a point with
+    zero residual the Hessian equals :math:`J^\top J`; returns ``(H, J, residual, symbols)``."""
+    S = generic_matrix("S", dd, symmetric=True)
+    w = generic_vector("w", dd)
+    Vt = generic_matrix("Vt", dd)
+    it = os_iterate(k, wt_identity=True).evaluate({"Vt": Vt, "S": S, "w": w}, {d: dd})
+    r = (it - w).applyfunc(sp.expand)
+    params = list(Vt)
+    J = r.jacobian(params)
+    loss = sp.expand((r.T * r)[0, 0] / 2)
+    H = sp.hessian(loss, params)
+    return H, J, r, {"Vt": Vt, "S": S, "w": w, "n": n}
