@@ -12,8 +12,8 @@ Two independent routes, neither of which uses the printed closed forms:
   :math:`(2d+2)`-row embedding, the whole output column of the layer appended at each step,
   the loss expanded entry by entry and differentiated with ``sympy.diff``.
 
-The Gauss–Newton part of the Hessian at a point with zero residual is also derived here
-(:func:`os_gauss_newton_explicit`), by differentiating the explicit loss twice.
+The residual, Jacobian and Hessian of the loss at a given point are derived exactly too
+(:func:`os_curvature_at`), from the polynomial coefficients of the rollout around the point.
 """
 
 from __future__ import annotations
@@ -37,10 +37,11 @@ from derivations._tracepoly import TracePoly
 
 __all__ = [
     "appended_column",
-    "os_gauss_newton_explicit",
+    "os_curvature_at",
     "os_gradient",
     "os_gradient_explicit",
     "os_iterate",
+    "os_iterate_at",
     "os_iterate_explicit",
     "os_loss",
     "os_loss_explicit",
@@ -98,6 +99,18 @@ def os_loss(k: int, wt_identity: bool = False) -> TracePoly:
 def os_gradient(k: int) -> TracePoly:
     r""":math:`\partial/\partial\tilde V` of one prompt's OS loss with :math:`\tilde W = I`."""
     return os_loss(k, wt_identity=True).grad(LETTERS["Vt"]).simplified()
+
+
+def os_iterate_at(k: int, values: dict[str, sp.Matrix]) -> sp.Matrix:
+    r""":math:`\hat w_k` at explicit matrices ``values`` (``Vt``, ``Wt``, ``S``, ``w``; entries
+    may be symbols or exact numbers), by applying the derived step map k times from
+    :math:`w_0 = 0` (cheaper than evaluating the unrolled polynomial)."""
+    step = _step_map()
+    dd = values["w"].shape[0]
+    current = sp.zeros(dd, 1)
+    for _ in range(k):
+        current = step.evaluate({**values, "wi": current}, {d: dd}).applyfunc(sp.expand)
+    return current
 
 
 # ----------------------------------------------------------------------------- explicit d
@@ -183,19 +196,42 @@ def os_gradient_explicit(dd: int, k: int, nn: int | None = None, data_seed: int 
     )
 
 
-def os_gauss_newton_explicit(dd: int, k: int):
-    r"""Index level, generic S (symmetric symbols) and :math:`\tilde W = I`: the Hessian of
-    :math:`\frac12\|M^k w\|^2` in :math:`\operatorname{vec}\tilde V` (``sympy.diff`` twice of
-    the loss built from the derived step map) and the Jacobian
-    :math:`J = \partial(\hat w_k - w^*)/\partial\operatorname{vec}\tilde V`. At a point with
-    zero residual the Hessian equals :math:`J^\top J`; returns ``(H, J, residual, symbols)``."""
-    S = generic_matrix("S", dd, symmetric=True)
-    w = generic_vector("w", dd)
-    Vt = generic_matrix("Vt", dd)
-    it = os_iterate(k, wt_identity=True).evaluate({"Vt": Vt, "S": S, "w": w}, {d: dd})
-    r = (it - w).applyfunc(sp.expand)
-    params = list(Vt)
-    J = r.jacobian(params)
-    loss = sp.expand((r.T * r)[0, 0] / 2)
-    H = sp.hessian(loss, params)
-    return H, J, r, {"Vt": Vt, "S": S, "w": w, "n": n}
+def os_curvature_at(
+    k: int, Vt: sp.Matrix, S: sp.Matrix, w: sp.Matrix
+) -> tuple[sp.Matrix, sp.Matrix, sp.Matrix]:
+    r"""Exact residual, Jacobian and Hessian of one prompt's OS loss at a point
+    (:math:`\tilde W = I`; entries exact numbers or symbols): with :math:`\tilde V = V_0 + E`
+    (E generic), :math:`r(E) = \hat w_k - w^*` from the derived step map, then
+    :math:`J = \partial r/\partial\operatorname{vec}E|_0` and
+    :math:`H = \sum_a (\nabla r_a\nabla r_a^\top + r_a\nabla^2 r_a)|_0`, read off the
+    polynomial coefficients. At a zero residual :math:`H = J^\top J` (Gauss–Newton).
+
+    Returns:
+        ``(r (d×1), J (d×d²), H (d²×d²))`` at E = 0.
+    """
+    dd = w.shape[0]
+    E = generic_matrix("e", dd)
+    es = list(E)
+    r = os_iterate_at(k, {"Vt": sp.Matrix(Vt) + E, "S": sp.Matrix(S), "w": sp.Matrix(w),
+                          "Wt": sp.eye(dd)}) - sp.Matrix(w)
+    p = len(es)
+    r0 = sp.zeros(dd, 1)
+    J = sp.zeros(dd, p)
+    H = sp.zeros(p, p)
+    zero = (0,) * p
+    for a in range(dd):
+        poly = sp.Poly(sp.expand(r[a]), *es)
+        c = poly.coeff_monomial(zero)
+        r0[a] = c
+        lin = [poly.coeff_monomial(tuple(int(t == i) for t in range(p))) for i in range(p)]
+        for i in range(p):
+            J[a, i] = lin[i]
+        for i in range(p):
+            for j in range(p):
+                mono = [0] * p
+                mono[i] += 1
+                mono[j] += 1
+                q = poly.coeff_monomial(tuple(mono))
+                second = 2 * q if i == j else q
+                H[i, j] += lin[i] * lin[j] + c * second
+    return r0, J, H

@@ -48,7 +48,9 @@ __all__ = [
     "StableStep",
     "TrainResult",
     "adam_epochs",
+    "damped_newton",
     "gd_fixed_step",
+    "hessian_matrix",
     "hessian_vector_product",
     "largest_stable_step",
     "one_step_test_errors",
@@ -566,3 +568,58 @@ def sft_loss_and_grad_sparse(
         dW += np.matmul(S, (r @ Vt)[:, :, None])[:, :, 0].T @ wi
     B = data.B
     return loss / B, dV / B, dW / B
+
+
+def hessian_matrix(grad: GradFn, theta: ArrayLike, *, rel_eps: float = 1e-5) -> np.ndarray:
+    r"""Dense Hessian assembled from p :func:`hessian_vector_product`\ s with the unit vectors
+    (central differences of the gradient), symmetrised: :math:`(H + H^\top)/2`. For small p."""
+    theta = as_float_array("theta", theta, (None,), ("p",))
+    p = theta.size
+    H = np.empty((p, p))
+    for i in range(p):
+        e = np.zeros(p)
+        e[i] = 1.0
+        H[:, i] = hessian_vector_product(grad, theta, e, rel_eps=rel_eps)
+    return (H + H.T) / 2
+
+
+def damped_newton(
+    loss_and_grad: Callable[[np.ndarray], tuple[float, np.ndarray]],
+    theta: ArrayLike,
+    *,
+    max_iter: int = 50,
+    grad_tol: float = 1e-10,
+) -> tuple[np.ndarray, float, float, int]:
+    r"""Levenberg-damped Newton iterations :math:`\theta \leftarrow \theta - (H + \mu I)^{-1} g`
+    (H from :func:`hessian_matrix`, μ raised until the loss decreases, lowered after a
+    success), to polish a gradient-descent endpoint into a minimiser. For small p.
+
+    Returns:
+        (θ, final loss, final gradient norm, iterations).
+    """
+    theta = as_float_array("theta", theta, (None,), ("p",)).copy()
+    max_iter = check_int("max_iter", max_iter, min_value=0)
+    loss, g = loss_and_grad(theta)
+    mu = 1e-3
+    it = 0
+    for it in range(1, max_iter + 1):
+        if float(np.linalg.norm(g)) <= grad_tol:
+            break
+        H = hessian_matrix(lambda t: loss_and_grad(t)[1], theta)
+        scale = max(1.0, float(np.max(np.abs(np.diag(H)))))
+        for _ in range(40):
+            try:
+                step = np.linalg.solve(H + mu * scale * np.eye(theta.size), g)
+            except np.linalg.LinAlgError:
+                mu *= 10
+                continue
+            new = theta - step
+            new_loss, new_g = loss_and_grad(new)
+            if np.isfinite(new_loss) and new_loss <= loss:
+                theta, loss, g = new, new_loss, new_g
+                mu = max(mu / 10, 1e-12)
+                break
+            mu *= 10
+        else:
+            break
+    return theta, float(loss), float(np.linalg.norm(g)), it

@@ -20,6 +20,15 @@ from theory.checks._os import (
     OSUnrolledEveryD,
     OSUnrolledExplicit,
 )
+from theory.checks._os_curvature import (
+    RHO,
+    GradientLawD1,
+    GradientRates,
+    HessianBoundExact,
+    HessianBoundNumeric,
+    HessianLawD1,
+    HessianTrainedFit,
+)
 from theory.symbols import I, S, Vt, Wt, k, w
 
 _i = sp.Symbol("i", integer=True, nonnegative=True)
@@ -120,4 +129,81 @@ os_gradient = Claim(
     },
 )
 
-CLAIMS = (prop_6_1, prop_6_1_identity, os_gradient)
+
+
+# ----------------------------------------------------------------- §6 curvature arguments
+def _d1_gradient(kk: int = 3) -> sp.Expr:
+    """The d = 1 gradient derived from the unrolled rollout (for ``lsa-verify latex``)."""
+    from derivations import d as d_sym
+    from theory.checks._os_curvature import _d1_values, _v
+
+    loss = dos.os_loss(kk, wt_identity=True).evaluate(_d1_values(), {d_sym: 1})
+    return sp.factor(sp.diff(loss, _v))
+
+
+def _d1_gauss_newton(kk: int = 3) -> sp.Expr:
+    from theory.checks._os_curvature import _d1_values, _v, _w
+
+    r = dos.os_iterate_at(kk, _d1_values())[0, 0] - _w
+    return sp.factor(sp.diff(r, _v) ** 2)
+
+
+os_gradient_regimes = Claim(
+    id="os_gradient_regimes",
+    reference="§6",
+    statement="the OS gradient vanishes exponentially in k when ρ(M_τ) < 1 and grows "
+    "exponentially when ρ(M_τ) > 1 (a cliff at ρ ≈ 1): ‖∇ℓ_τ‖ ∝ k ρ(M_τ)^{2k−1}",
+    formula=k * RHO ** (2 * k - 1),
+    checks=(GradientLawD1(), GradientRates()),
+    section="§6",
+    lhs_latex=r"\lVert \nabla_{\tilde V} \ell_\tau \rVert",
+    derivation=_d1_gradient,
+    notes="The law is read off the gradient's form: ‖Σ_j (Mᵀ)^j M^k w w^T (Mᵀ)^{k−1−j} S‖ "
+    "~ k ρ^{2k−1}. `lsa-verify latex` shows the d = 1 derivation at k = 3 (m = 1 + vs). The "
+    "numeric check also reports what an operator-norm law would predict at a non-normal M.",
+    wrong_variants={
+        "rho_to_the_k": k * RHO**k,
+        "no_exponential": k * RHO**0,
+    },
+)
+
+os_hessian = Claim(
+    id="os_hessian",
+    reference="(6.1), Appendix E",
+    statement="near a minimiser (M^k w* ≈ 0) the top Hessian eigenvalue of L_OS scales like "
+    "(1/B) Σ_τ k² ρ(M_τ)^{2k−2}",
+    formula=k**2 * RHO ** (2 * k - 2),
+    checks=(HessianLawD1(), HessianTrainedFit()),
+    section="§6 / Appendix E",
+    lhs_latex=r"\lambda_{\max}(\nabla^2 L_{OS})",
+    derivation=_d1_gauss_newton,
+    notes="Measured at minimisers reached by training (GD, then damped Newton) with the Hessian "
+    "assembled from Hessian–vector products of the hand-written gradient; the fit also reports "
+    "the operator-norm law. `lsa-verify latex` shows the d = 1 Gauss–Newton Hessian at k = 3.",
+    wrong_variants={
+        "k_to_the_six": k**6 * RHO ** (2 * k - 2),
+    },
+)
+
+os_hessian_appendix = Claim(
+    id="os_hessian_appendix",
+    reference="Appendix E (bound as written)",
+    statement="near a minimiser λ_max(∇²L_OS) ≤ (1/B) Σ_τ k² ρ(M_τ)^{2k−2} ‖S_τ‖² ‖w*_τ‖² — the "
+    "appendix's bound with ρ(M) written where the derivation uses ‖M‖_op",
+    formula=k**2 * RHO ** (2 * k - 2),
+    checks=(HessianBoundExact(), HessianBoundNumeric()),
+    section="Appendix E",
+    expected="refuted",
+    lhs_latex=r"\lambda_{\max}(\nabla^2 L_{OS}) \le",
+    notes="The constant ‖S‖²‖w‖² is the derivation's (‖J_τ‖ ≤ k‖M‖^{k−1}‖S‖‖w‖); with ‖M‖_op "
+    "the bound holds at every tested point, with ρ(M) it fails at non-normal M (ρ ≤ ‖M‖).",
+)
+
+CLAIMS = (
+    prop_6_1,
+    prop_6_1_identity,
+    os_gradient,
+    os_gradient_regimes,
+    os_hessian,
+    os_hessian_appendix,
+)
