@@ -45,6 +45,7 @@ __all__ = [
     "os_iterate_explicit",
     "os_loss",
     "os_loss_explicit",
+    "sft_loss_sparse",
 ]
 
 
@@ -235,3 +236,21 @@ def os_curvature_at(
                 second = 2 * q if i == j else q
                 H[i, j] += lin[i] * lin[j] + c * second
     return r0, J, H
+
+
+@cache
+def sft_loss_sparse(k: int) -> TracePoly:
+    r"""One prompt's SFT loss for the sparse weights with :math:`\tilde W = I` (any d), from the
+    derived step map with teacher forcing: the supervised column i has w-block
+    :math:`\mathrm{step}(w_i)` and target :math:`w_{i+1}`, :math:`w_i = (1 - \rho_c^i) w^*`
+    (:math:`\rho_c = 1 - \eta` a symbol); the other rows of the column are exact
+    (:func:`appended_column`). :math:`L = \frac12\sum_{i=0}^{k}\|\mathrm{step}(w_i) - w_{i+1}\|^2`."""
+    rho_c = sp.Symbol("rho_c", positive=True)
+    step = _step_map().subs_letter("Wt", TracePoly.identity(d))
+    w = _L("w")
+    total = TracePoly((sp.Integer(1), sp.Integer(1)))
+    for i in range(k + 1):
+        wi = w.scale(1 - rho_c**i)
+        r = step.subs_letter("wi", wi) - w.scale(1 - rho_c ** (i + 1))
+        total = total + (r.T @ r).scale(sp.Rational(1, 2))
+    return total.simplified()

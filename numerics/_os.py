@@ -56,72 +56,79 @@ __all__ = [
     "one_step_test_errors",
     "os_loss_and_grad",
     "os_loss_and_grad_sparse",
+    "post_train",
+    "post_train_many",
     "sft_loss_and_grad_sparse",
     "sft_loss_and_grad_structured",
     "top_hessian_eigenvalue",
 ]
 
 
+def _T(X: np.ndarray) -> np.ndarray:
+    return np.swapaxes(X, -1, -2)
+
+
 def _gram_apply(S: np.ndarray, w: np.ndarray, n: int, cols: np.ndarray, u: np.ndarray):
     r""":math:`G u` for :math:`G = G_{\rm data} + \sum_l c_l c_l^\top`, batched.
 
-    S (b, d, d), w (b, d), cols (b, m, D), u (b, D) -> (b, D)."""
-    d = S.shape[1]
-    v = u[:, :d] + w * u[:, d : d + 1]
-    s = np.matmul(S, v[:, :, None])[:, :, 0]
+    S (..., b, d, d), w (..., b, d), cols (..., b, m, D), u (..., b, D) -> (..., b, D); the
+    leading axes (if any) index independent models."""
+    d = S.shape[-1]
+    v = u[..., :d] + w * u[..., d : d + 1]
+    s = np.matmul(S, v[..., None])[..., 0]
     out = np.zeros_like(u)
-    out[:, :d] = n * s
-    out[:, d] = n * np.einsum("bi,bi->b", w, s)
-    if cols.shape[1]:
-        coef = np.einsum("bmj,bj->bm", cols, u)
-        out += np.einsum("bm,bmj->bj", coef, cols)
+    out[..., :d] = n * s
+    out[..., d] = n * np.einsum("...i,...i->...", w, s)
+    if cols.shape[-2]:
+        coef = np.einsum("...mj,...j->...m", cols, u)
+        out += np.einsum("...m,...mj->...j", coef, cols)
     return out
 
 
 def _os_chunk(S, w, n, V, W, k, per_prompt):
-    b, d = w.shape
+    """Loss per prompt (..., b) and gradients summed over prompts (..., D, D) — or per prompt
+    (..., b, D, D) — of the OS loss; leading axes of S, w, V, W index independent models."""
+    lead, (b, d) = w.shape[:-2], w.shape[-2:]
     D = 2 * d + 2
     wb = block_slices(d).w
     # columns kept as separate C-contiguous arrays: matmul on strided slices skips BLAS
-    c0 = np.zeros((b, D))
-    c0[:, -1] = 1.0  # c_0 = (0, 0, w_0 = 0, 1)
+    c0 = np.zeros((*lead, b, D))
+    c0[..., -1] = 1.0  # c_0 = (0, 0, w_0 = 0, 1)
     cols = [c0]
-    stack = np.empty((b, k + 1, D))  # the same columns, for the Gram products
-    stack[:, 0] = c0
+    stack = np.empty((*lead, b, k + 1, D))  # the same columns, for the Gram products
+    stack[..., 0, :] = c0
     us, acts = [], []
+    Wt_, Vt_ = _T(W), _T(V)
     for i in range(k):
-        u = cols[i] @ W.T
-        a = _gram_apply(S, w, n, stack[:, : i + 1], u) / n
+        u = cols[i] @ Wt_
+        a = _gram_apply(S, w, n, stack[..., : i + 1, :], u) / n
         us.append(u)
         acts.append(a)
-        cols.append(cols[i] + a @ V.T)
-        stack[:, i + 1] = cols[i + 1]
-    e = cols[k][:, wb] - w
-    loss = 0.5 * np.einsum("bi,bi->b", e, e)
-    cbar = [np.zeros((b, D)) for _ in range(k + 1)]
-    cbar[k][:, wb] = e
-    if per_prompt:
-        dV = np.zeros((b, D, D))
-        dW = np.zeros((b, D, D))
-    else:
-        dV = np.zeros((D, D))
-        dW = np.zeros((D, D))
+        cols.append(cols[i] + a @ Vt_)
+        stack[..., i + 1, :] = cols[i + 1]
+    e = cols[k][..., wb] - w
+    loss = 0.5 * np.einsum("...i,...i->...", e, e)
+    cbar = [np.zeros((*lead, b, D)) for _ in range(k + 1)]
+    cbar[k][..., wb] = e
+    shape = (*lead, b, D, D) if per_prompt else (*lead, D, D)
+    dV = np.zeros(shape)
+    dW = np.zeros(shape)
     for i in range(k - 1, -1, -1):
         g = cbar[i + 1]
         a, u, c = acts[i], us[i], cols[i]
         abar = g @ V
-        ubar = _gram_apply(S, w, n, stack[:, : i + 1], abar) / n
+        ubar = _gram_apply(S, w, n, stack[..., : i + 1, :], abar) / n
         if per_prompt:
-            dV += g[:, :, None] * a[:, None, :]
-            dW += ubar[:, :, None] * c[:, None, :]
+            dV += g[..., :, None] * a[..., None, :]
+            dW += ubar[..., :, None] * c[..., None, :]
         else:
-            dV += g.T @ a
-            dW += ubar.T @ c
+            dV += _T(g) @ a
+            dW += _T(ubar) @ c
         cbar[i] += g + ubar @ W
         for l in range(1, i + 1):  # c_0 is a constant; c_1..c_i sit in G_i
             cl = cols[l]
-            cu = np.einsum("bj,bj->b", cl, u)[:, None]
-            ca = np.einsum("bj,bj->b", cl, abar)[:, None]
+            cu = np.einsum("...j,...j->...", cl, u)[..., None]
+            ca = np.einsum("...j,...j->...", cl, abar)[..., None]
             cbar[l] += (cu * abar + ca * u) / n
     return loss, dV, dW
 
@@ -175,23 +182,28 @@ def os_loss_and_grad(
 
 
 def _sft_chunk(S, w, n, V, W, eta, k):
-    b, d = w.shape
+    """Summed SFT loss (...) and gradients (..., D, D) over the prompts of a chunk; leading
+    axes index independent models."""
+    lead, (b, d) = w.shape[:-2], w.shape[-2:]
     D = 2 * d + 2
     wb = block_slices(d).w
     coef = 1.0 - (1.0 - eta) ** np.arange(k + 2)
-    stack = np.zeros((b, k + 2, D))
-    stack[:, :, wb] = coef[None, :, None] * w[:, None, :]
-    stack[:, :, -1] = 1.0
-    cols = [np.ascontiguousarray(stack[:, i]) for i in range(k + 2)]
-    loss, dV, dW = 0.0, np.zeros((D, D)), np.zeros((D, D))
+    stack = np.zeros((*lead, b, k + 2, D))
+    stack[..., wb] = coef[:, None] * w[..., None, :]
+    stack[..., -1] = 1.0
+    cols = [np.ascontiguousarray(stack[..., i, :]) for i in range(k + 2)]
+    loss = np.zeros(lead)
+    dV = np.zeros((*lead, D, D))
+    dW = np.zeros((*lead, D, D))
+    Wt_, Vt_ = _T(W), _T(V)
     for i in range(k + 1):
         z = cols[i]
-        a = _gram_apply(S, w, n, stack[:, : i + 1], z @ W.T) / n
-        r = z + a @ V.T - cols[i + 1]
-        loss += 0.5 * float(np.einsum("bi,bi->", r, r))
-        dV += r.T @ a
-        ubar = _gram_apply(S, w, n, stack[:, : i + 1], r @ V) / n
-        dW += ubar.T @ z
+        a = _gram_apply(S, w, n, stack[..., : i + 1, :], z @ Wt_) / n
+        r = z + a @ Vt_ - cols[i + 1]
+        loss = loss + 0.5 * np.einsum("...bi,...bi->...", r, r)
+        dV += _T(r) @ a
+        ubar = _gram_apply(S, w, n, stack[..., : i + 1, :], r @ V) / n
+        dW += _T(ubar) @ z
     return loss, dV, dW
 
 
@@ -221,7 +233,7 @@ def sft_loss_and_grad_structured(
     for start in range(0, data.B, batch):
         sl = slice(start, min(data.B, start + batch))
         lo, gv, gw = _sft_chunk(data.S[sl], data.w_star[sl], data.n, V, W, eta, k)
-        loss += lo
+        loss += float(lo)
         dV += gv
         dW += gw
     return loss / data.B, dV / data.B, dW / data.B
@@ -499,6 +511,42 @@ def _check_sparse(data: PromptData, Vt, Wt):
     return Vt, Wt
 
 
+def _os_sparse_kernel(S, w, Vt, Wt, k):
+    """Summed OS loss (...) and gradients in Ṽ, W̃ (..., d, d) for the sparse pattern."""
+    its = [np.zeros_like(w)]
+    qs = []
+    for _ in range(k):
+        q = np.matmul(S, (its[-1] @ _T(Wt) - w)[..., None])[..., 0]
+        qs.append(q)
+        its.append(its[-1] + q @ _T(Vt))
+    e = its[-1] - w
+    g = e
+    dV = np.zeros(np.broadcast_shapes(Vt.shape, (*w.shape[:-2], *Vt.shape[-2:])))
+    dW = np.zeros_like(dV)
+    for i in range(k - 1, -1, -1):
+        dV += _T(g) @ qs[i]
+        sp_ = np.matmul(S, (g @ Vt)[..., None])[..., 0]
+        dW += _T(sp_) @ its[i]
+        g = g + sp_ @ Wt
+    return 0.5 * np.einsum("...bi,...bi->...", e, e), dV, dW
+
+
+def _sft_sparse_kernel(S, w, Vt, Wt, eta, k):
+    """Summed SFT loss (...) and gradients in Ṽ, W̃ (..., d, d) for the sparse pattern."""
+    coef = 1.0 - (1.0 - eta) ** np.arange(k + 2)
+    loss = 0.0
+    dV = np.zeros(np.broadcast_shapes(Vt.shape, (*w.shape[:-2], *Vt.shape[-2:])))
+    dW = np.zeros_like(dV)
+    for i in range(k + 1):
+        wi = coef[i] * w
+        q = np.matmul(S, (wi @ _T(Wt) - w)[..., None])[..., 0]
+        r = wi - coef[i + 1] * w + q @ _T(Vt)
+        loss = loss + 0.5 * np.einsum("...bi,...bi->...", r, r)
+        dV += _T(r) @ q
+        dW += _T(np.matmul(S, (r @ Vt)[..., None])[..., 0]) @ wi
+    return loss, dV, dW
+
+
 def os_loss_and_grad_sparse(
     data: PromptData, Vt: ArrayLike, Wt: ArrayLike | None = None, *, k: int
 ) -> tuple:
@@ -518,24 +566,9 @@ def os_loss_and_grad_sparse(
     """
     Vt, Wt = _check_sparse(data, Vt, Wt)
     k = check_int("k", k, min_value=1)
-    S, w = data.S, data.w_star
-    its = [np.zeros_like(w)]
-    qs = []
-    for _ in range(k):
-        q = np.matmul(S, (its[-1] @ Wt.T - w)[:, :, None])[:, :, 0]
-        qs.append(q)
-        its.append(its[-1] + q @ Vt.T)
-    e = its[-1] - w
-    g = e
-    dV = np.zeros_like(Vt)
-    dW = np.zeros_like(Wt)
-    for i in range(k - 1, -1, -1):
-        dV += g.T @ qs[i]
-        sp_ = np.matmul(S, (g @ Vt)[:, :, None])[:, :, 0]
-        dW += sp_.T @ its[i]
-        g = g + sp_ @ Wt
+    loss, dV, dW = _os_sparse_kernel(data.S, data.w_star, Vt, Wt, k)
     B = data.B
-    return 0.5 * float(np.einsum("bi,bi->", e, e)) / B, dV / B, dW / B
+    return float(loss) / B, dV / B, dW / B
 
 
 def sft_loss_and_grad_sparse(
@@ -554,20 +587,9 @@ def sft_loss_and_grad_sparse(
     Vt, Wt = _check_sparse(data, Vt, Wt)
     eta = check_float("eta", eta, lo=0.0, hi=1.0, lo_open=True, hi_open=True)
     k = check_int("k", k, min_value=0)
-    S, w = data.S, data.w_star
-    coef = 1.0 - (1.0 - eta) ** np.arange(k + 2)
-    loss = 0.0
-    dV = np.zeros_like(Vt)
-    dW = np.zeros_like(Wt)
-    for i in range(k + 1):
-        wi = coef[i] * w
-        q = np.matmul(S, (wi @ Wt.T - w)[:, :, None])[:, :, 0]
-        r = wi - coef[i + 1] * w + q @ Vt.T
-        loss += 0.5 * float(np.einsum("bi,bi->", r, r))
-        dV += r.T @ q
-        dW += np.matmul(S, (r @ Vt)[:, :, None])[:, :, 0].T @ wi
+    loss, dV, dW = _sft_sparse_kernel(data.S, data.w_star, Vt, Wt, eta, k)
     B = data.B
-    return loss / B, dV / B, dW / B
+    return float(loss) / B, dV / B, dW / B
 
 
 def hessian_matrix(grad: GradFn, theta: ArrayLike, *, rel_eps: float = 1e-5) -> np.ndarray:
@@ -623,3 +645,131 @@ def damped_newton(
         else:
             break
     return theta, float(loss), float(np.linalg.norm(g)), it
+
+
+# ---------------------------------------------------------------------------- post-training
+def post_train(
+    data: PromptData,
+    V0: ArrayLike,
+    W0: ArrayLike,
+    *,
+    method: str,
+    k: int,
+    eta: float = 0.5,
+    sparse: bool = False,
+    epochs: int,
+    batch_size: int,
+    rng: np.random.Generator,
+    lr: float = 1e-3,
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""Post-train the real LSA with Adam over minibatch epochs (the update of
+    :func:`adam_epochs`: :math:`\beta = (0.9, 0.999)`, :math:`\epsilon = 10^{-8}`) on the SFT
+    loss (``method="SFT"``, teacher forcing, η) or the OS loss (``method="OS"``, the model's
+    own k-step rollout), from ``(V0, W0)``.
+
+    ``sparse=False`` trains every entry of V and W (the gradients of
+    :func:`os_loss_and_grad` / :func:`sft_loss_and_grad_structured`); ``sparse=True`` trains
+    only :math:`\tilde V = V_{31}`, with :math:`\tilde W` and :math:`W_{24}` kept (gradients of
+    :func:`os_loss_and_grad_sparse` / :func:`sft_loss_and_grad_sparse`, exact for the pattern;
+    ``V0``, ``W0`` must have it). One model; see :func:`post_train_many` for several at once.
+
+    Returns:
+        the final (V, W).
+    """
+    if not isinstance(data, PromptData):
+        raise ValueError(f"data must be a PromptData, got data={type(data).__name__}")
+    V, W = post_train_many(
+        data.S[None], data.w_star[None], data.n, V0, W0, method=method, k=k, eta=eta,
+        sparse=sparse, epochs=epochs, batch_size=batch_size, rngs=[rng], lr=lr,
+    )
+    return V[0], W[0]
+
+
+def post_train_many(
+    S: ArrayLike,
+    w_star: ArrayLike,
+    n: int,
+    V0: ArrayLike,
+    W0: ArrayLike,
+    *,
+    method: str,
+    k: int,
+    eta: float = 0.5,
+    sparse: bool = False,
+    epochs: int,
+    batch_size: int,
+    rngs: Sequence[np.random.Generator],
+    lr: float = 1e-3,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    eps: float = 1e-8,
+) -> tuple[np.ndarray, np.ndarray]:
+    r""":func:`post_train` for R independent models at once (vectorised over the models):
+    model r trains on its own B prompts ``S[r]`` (B, d, d), ``w_star[r]`` (B, d), all of
+    length n, from the same start ``(V0, W0)``, shuffling with its own generator ``rngs[r]``
+    (so each model is exactly what :func:`post_train` gives with that generator).
+
+    Returns:
+        (V, W), each (R, D, D).
+    """
+    S = as_float_array("S", S, (None, None, None, None), ("R", "B", "d", "d"))
+    R, B, d, _ = S.shape
+    w = as_float_array("w_star", w_star, (R, B, d), ("R", "B", "d"))
+    D = 2 * d + 2
+    V0 = as_float_array("V0", V0, (D, D), ("D", "D"))
+    W0 = as_float_array("W0", W0, (D, D), ("D", "D"))
+    n = check_int("n", n, min_value=1)
+    if method not in ("SFT", "OS"):
+        raise ValueError(f"method must be 'SFT' or 'OS', got method={method!r}")
+    k = check_int("k", k, min_value=1 if method == "OS" else 0)
+    eta = check_float("eta", eta, lo=0.0, hi=1.0, lo_open=True, hi_open=True)
+    epochs = check_int("epochs", epochs, min_value=0)
+    batch_size = check_int("batch_size", batch_size, min_value=1)
+    lr = check_float("lr", lr, lo=0.0, lo_open=True)
+    if len(rngs) != R:
+        raise ValueError(f"rngs must hold one generator per model (R={R}), got {len(rngs)}")
+    for g in rngs:
+        check_rng(g)
+    b = block_slices(d)
+    rows = np.arange(R)[:, None]
+    if sparse:
+        Wt = W0[b.x, b.w]
+        params = [np.repeat(V0[None, b.w, b.x], R, axis=0)]
+
+        def grads(idx, ps):
+            Si, wi = S[rows, idx], w[rows, idx]
+            if method == "SFT":
+                return [_sft_sparse_kernel(Si, wi, ps[0], Wt, eta, k)[1] / idx.shape[1]]
+            return [_os_sparse_kernel(Si, wi, ps[0], Wt, k)[1] / idx.shape[1]]
+    else:
+        params = [np.repeat(V0[None], R, axis=0), np.repeat(W0[None], R, axis=0)]
+
+        def grads(idx, ps):
+            Si, wi = S[rows, idx], w[rows, idx]
+            if method == "SFT":
+                _, gV, gW = _sft_chunk(Si, wi, n, ps[0], ps[1], eta, k)
+            else:
+                _, gV, gW = _os_chunk(Si, wi, n, ps[0], ps[1], k, False)
+            return [gV / idx.shape[1], gW / idx.shape[1]]
+
+    m1 = [np.zeros_like(p) for p in params]
+    m2 = [np.zeros_like(p) for p in params]
+    t = 0
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(epochs):
+            perms = np.stack([g.permutation(B) for g in rngs])
+            for start in range(0, B, batch_size):
+                gs = grads(perms[:, start : start + batch_size], params)
+                t += 1
+                c1, c2 = 1 - beta1**t, 1 - beta2**t
+                for i, g in enumerate(gs):
+                    m1[i] *= beta1
+                    m1[i] += (1 - beta1) * g
+                    m2[i] *= beta2
+                    m2[i] += (1 - beta2) * g * g
+                    params[i] = params[i] - lr * (m1[i] / c1) / (np.sqrt(m2[i] / c2) + eps)
+    if sparse:
+        V = np.repeat(V0[None], R, axis=0)
+        V[:, b.w, b.x] = params[0]
+        return V, np.repeat(W0[None], R, axis=0)
+    return params[0], params[1]
