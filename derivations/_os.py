@@ -213,8 +213,9 @@ def os_curvature_at(
     dd = w.shape[0]
     E = generic_matrix("e", dd)
     es = list(E)
-    r = os_iterate_at(k, {"Vt": sp.Matrix(Vt) + E, "S": sp.Matrix(S), "w": sp.Matrix(w),
-                          "Wt": sp.eye(dd)}) - sp.Matrix(w)
+    r = os_iterate_at(
+        k, {"Vt": sp.Matrix(Vt) + E, "S": sp.Matrix(S), "w": sp.Matrix(w), "Wt": sp.eye(dd)}
+    ) - sp.Matrix(w)
     p = len(es)
     r0 = sp.zeros(dd, 1)
     J = sp.zeros(dd, p)
@@ -244,7 +245,8 @@ def sft_loss_sparse(k: int) -> TracePoly:
     derived step map with teacher forcing: the supervised column i has w-block
     :math:`\mathrm{step}(w_i)` and target :math:`w_{i+1}`, :math:`w_i = (1 - \rho_c^i) w^*`
     (:math:`\rho_c = 1 - \eta` a symbol); the other rows of the column are exact
-    (:func:`appended_column`). :math:`L = \frac12\sum_{i=0}^{k}\|\mathrm{step}(w_i) - w_{i+1}\|^2`."""
+    (:func:`appended_column`):
+    :math:`L = \frac12\sum_{i=0}^{k}\|\mathrm{step}(w_i) - w_{i+1}\|^2`."""
     rho_c = sp.Symbol("rho_c", positive=True)
     step = _step_map().subs_letter("Wt", TracePoly.identity(d))
     w = _L("w")

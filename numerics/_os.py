@@ -623,10 +623,11 @@ def damped_newton(
     max_iter = check_int("max_iter", max_iter, min_value=0)
     loss, g = loss_and_grad(theta)
     mu = 1e-3
-    it = 0
-    for it in range(1, max_iter + 1):
+    done = 0
+    for _ in range(max_iter):
         if float(np.linalg.norm(g)) <= grad_tol:
             break
+        done += 1
         H = hessian_matrix(lambda t: loss_and_grad(t)[1], theta)
         scale = max(1.0, float(np.max(np.abs(np.diag(H)))))
         for _ in range(40):
@@ -644,7 +645,7 @@ def damped_newton(
             mu *= 10
         else:
             break
-    return theta, float(loss), float(np.linalg.norm(g)), it
+    return theta, float(loss), float(np.linalg.norm(g)), done
 
 
 # ---------------------------------------------------------------------------- post-training
@@ -679,8 +680,19 @@ def post_train(
     if not isinstance(data, PromptData):
         raise ValueError(f"data must be a PromptData, got data={type(data).__name__}")
     V, W = post_train_many(
-        data.S[None], data.w_star[None], data.n, V0, W0, method=method, k=k, eta=eta,
-        sparse=sparse, epochs=epochs, batch_size=batch_size, rngs=[rng], lr=lr,
+        data.S[None],
+        data.w_star[None],
+        data.n,
+        V0,
+        W0,
+        method=method,
+        k=k,
+        eta=eta,
+        sparse=sparse,
+        epochs=epochs,
+        batch_size=batch_size,
+        rngs=[rng],
+        lr=lr,
     )
     return V[0], W[0]
 

@@ -89,8 +89,12 @@ _v, _s, _w = sp.symbols("v s w", real=True)
 
 
 def _d1_values() -> dict[str, sp.Matrix]:
-    return {"Vt": sp.Matrix([[_v]]), "S": sp.Matrix([[_s]]), "w": sp.Matrix([[_w]]),
-            "Wt": sp.eye(1)}
+    return {
+        "Vt": sp.Matrix([[_v]]),
+        "S": sp.Matrix([[_s]]),
+        "w": sp.Matrix([[_w]]),
+        "Wt": sp.eye(1),
+    }
 
 
 @dataclass
@@ -114,8 +118,10 @@ class GradientLawD1(Check):
             f0 = claim.formula.subs({k_sym: kk, RHO: m, OPNORM: m})
             f1 = claim.formula.subs({k_sym: kk + 1, RHO: m, OPNORM: m})
             if sp.expand(g[kk + 1] * f0 - g[kk] * f1) != 0:
-                fails.append(f"k={kk}: g_{kk + 1}/g_{kk} = {sp.factor(g[kk + 1] / g[kk])}, "
-                             f"law gives {sp.factor(f1 / f0)}")
+                fails.append(
+                    f"k={kk}: g_{kk + 1}/g_{kk} = {sp.factor(g[kk + 1] / g[kk])}, "
+                    f"law gives {sp.factor(f1 / f0)}"
+                )
         return [
             Evidence(
                 kind="symbolic",
@@ -123,7 +129,8 @@ class GradientLawD1(Check):
                 outcome=Outcome.FAIL if fails else Outcome.PASS,
                 params={"k": list(self.steps)},
                 measured=f"g_{self.steps[1]} = {g[self.steps[1]]}",
-                detail="; ".join(fails) or f"g_k = {sp.factor(g[self.steps[-1]])} "
+                detail="; ".join(fails)
+                or f"g_k = {sp.factor(g[self.steps[-1]])} "
                 f"(k = {self.steps[-1]}) has the law's k-dependence at every k",
             )
         ]
@@ -181,8 +188,9 @@ def _regime_setting(ctx: RunContext):
         T = np.diag([rho, 0.5 * rho, 0.3 * rho, 0.1 * rho])
         T[0, 1] = shear
         M0 = Q @ T @ Q.T
-        label = f"ρ(M0)={rho}" + (f", non-normal (‖M0‖_op={np.linalg.norm(M0, 2):.2f})"
-                                   if shear else "")
+        label = f"ρ(M0)={rho}" + (
+            f", non-normal (‖M0‖_op={np.linalg.norm(M0, 2):.2f})" if shear else ""
+        )
         out.append((label, (M0 - np.eye(d)) @ np.linalg.inv(Sig)))
     return seed, data, out
 
@@ -220,8 +228,9 @@ class GradientRates(Check):
         ks = np.arange(6, 31, ctx.pick(4, 2))
         out = []
         for j, (label, Vt) in enumerate(designs):
-            G = ctx.cached(("os_regime_grads", j), lambda Vt=Vt: _per_prompt_gradient_norms(
-                data, Vt, ks))
+            G = ctx.cached(
+                ("os_regime_grads", j), lambda Vt=Vt: _per_prompt_gradient_norms(data, Vt, ks)
+            )
             M = np.eye(data.d) + Vt @ data.S
             rho, op = _spectra(M)
             measured = _slopes(ks, np.log(G))
@@ -236,12 +245,19 @@ class GradientRates(Check):
                     kind="numeric",
                     label=f"per-prompt OS gradient rate in k at {label}, k = {ks[0]}..{ks[-1]}",
                     outcome=Outcome.PASS if ok else Outcome.FAIL,
-                    params={"d": data.d, "n": data.n, "B": data.B, "k": ks.tolist(),
-                            "rho": rho.tolist(), "opnorm": op.tolist()},
+                    params={
+                        "d": data.d,
+                        "n": data.n,
+                        "B": data.B,
+                        "k": ks.tolist(),
+                        "rho": rho.tolist(),
+                        "opnorm": op.tolist(),
+                    },
                     claimed=predicted,
                     measured=measured,
                     seed=seed,
-                    detail=f"mean rate {measured.mean():+.3f} per step vs law {predicted.mean():+.3f}"
+                    detail=f"mean rate {measured.mean():+.3f} per step vs law "
+                    f"{predicted.mean():+.3f}"
                     f" (max gap {gap:.3f}, tolerance {self.tol}); 2·log ρ = "
                     f"{2 * np.log(rho).mean():+.3f}, 2·log ‖M‖_op = {2 * np.log(op).mean():+.3f} "
                     f"(an op-norm law would predict {alt_op.mean():+.3f})",
@@ -265,8 +281,9 @@ def _train_minimiser(data, Vt0: np.ndarray, k: int, gd_steps: int):
         loss, g, _ = numerics.os_loss_and_grad_sparse(data, theta.reshape(dd, dd), k=k)
         return loss, g.ravel()
 
-    theta, loss, gnorm, _ = numerics.damped_newton(lg, res.params[0].ravel(), max_iter=20,
-                                                   grad_tol=1e-9)
+    theta, loss, gnorm, _ = numerics.damped_newton(
+        lg, res.params[0].ravel(), max_iter=20, grad_tol=1e-9
+    )
     return theta.reshape(dd, dd), loss, gnorm
 
 
@@ -296,16 +313,28 @@ def _hessian_grid(ctx: RunContext):
                     Vt, loss, gnorm = _train_minimiser(data, start, kk, gd_steps)
 
                     def grad(theta, kk=kk, data=data):
-                        return numerics.os_loss_and_grad_sparse(
-                            data, theta.reshape(d, d), k=kk
-                        )[1].ravel()
+                        return numerics.os_loss_and_grad_sparse(data, theta.reshape(d, d), k=kk)[
+                            1
+                        ].ravel()
 
                     H = numerics.hessian_matrix(grad, Vt.ravel())
                     lam = float(np.linalg.eigvalsh(H)[-1])
                     rho, op = _spectra(np.eye(d) + Vt @ data.S)
                     c = np.linalg.norm(data.S, 2, axis=(1, 2)) ** 2 * np.sum(data.w_star**2, 1)
-                    rows.append(dict(seed=r, kappa=kappa, n=nn, k=kk, lam=lam, loss=loss,
-                                     gnorm=gnorm, rho=rho, op=op, c=c))
+                    rows.append(
+                        dict(
+                            seed=r,
+                            kappa=kappa,
+                            n=nn,
+                            k=kk,
+                            lam=lam,
+                            loss=loss,
+                            gnorm=gnorm,
+                            rho=rho,
+                            op=op,
+                            c=c,
+                        )
+                    )
                     start = Vt  # warm start the next k
     return rows
 
@@ -348,9 +377,13 @@ class HessianTrainedFit(Check):
         (ob, og), (sob, sog), _ = _fit(rows, k_sym**2 * OPNORM ** (2 * k_sym - 2))
         seed = ctx.rng("os_hessian", "grid")[0]
         params = {
-            "d": 4, "B": 40, "kappa": sorted({x["kappa"] for x in rows}),
-            "n": sorted({x["n"] for x in rows}), "k": sorted({x["k"] for x in rows}),
-            "seeds": len({x["seed"] for x in rows}), "minimisers": len(rows),
+            "d": 4,
+            "B": 40,
+            "kappa": sorted({x["kappa"] for x in rows}),
+            "n": sorted({x["n"] for x in rows}),
+            "k": sorted({x["k"] for x in rows}),
+            "seeds": len({x["seed"] for x in rows}),
+            "minimisers": len(rows),
             "max_loss": max(x["loss"] for x in rows),
             "max_grad_norm": max(x["gnorm"] for x in rows),
         }
@@ -378,8 +411,8 @@ class HessianTrainedFit(Check):
                     p_value=p,
                     seed=seed,
                     n_samples=len(rows),
-                    detail=f"least squares over {len(rows)} minimisers (dataset intercepts), t with {dof} dof; "
-                    + info,
+                    detail=f"least squares over {len(rows)} minimisers (dataset intercepts), "
+                    f"t with {dof} dof; " + info,
                 )
             )
         return out
@@ -405,7 +438,7 @@ class HessianBoundExact(Check):
     name: str = field(default="exact_nilpotent", init=False)
 
     def run(self, claim: Claim, ctx: RunContext) -> list[Evidence]:
-        Vt, S, w, M = _nilpotent_point()
+        Vt, S, w, _ = _nilpotent_point()
         Sn = np.array(S, dtype=float)
         c = float(np.linalg.norm(Sn, 2) ** 2 * float((w.T * w)[0, 0]))
         rows, fails = [], []
@@ -423,7 +456,8 @@ class HessianBoundExact(Check):
                 label="exact zero-residual point with nilpotent M (ρ = 0, ‖M‖_op = 1), d = 2",
                 outcome=Outcome.FAIL if fails else Outcome.PASS,
                 params={"S": Sn, "w": [1, 2], "M": [[0, 1], [0, 0]]},
-                detail="; ".join(rows) + (" — bound violated" if fails else " — bound holds")
+                detail="; ".join(rows)
+                + (" — bound violated" if fails else " — bound holds")
                 + " (H = JᵀJ exactly, residual 0)",
             )
         ]
@@ -465,10 +499,9 @@ class HessianBoundNumeric(Check):
             c = float(np.linalg.norm(data.S[0], 2) ** 2 * np.sum(data.w_star[0] ** 2))
             for kk in (2, 3, 4):
 
-                def grad(theta, kk=kk, data=data):
-                    return numerics.os_loss_and_grad_sparse(
-                        data, theta.reshape(dd, dd), k=kk
-                    )[1].ravel()
+                def grad(theta, kk=kk, data=data, dd=dd):
+                    out = numerics.os_loss_and_grad_sparse(data, theta.reshape(dd, dd), k=kk)
+                    return out[1].ravel()
 
                 lam = float(np.linalg.eigvalsh(numerics.hessian_matrix(grad, Vt.ravel()))[-1])
                 bound = float(law_values(claim.formula, kk, rho, op)) * c

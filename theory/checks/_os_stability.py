@@ -25,8 +25,7 @@ import numerics
 from derivations import LETTERS, generic_matrix
 from theory._claim import Check, Claim
 from theory._verdict import Evidence, Outcome
-from theory.checks._os_curvature import RHO, band_test, law_values
-from theory.symbols import k as k_sym
+from theory.checks._os_curvature import band_test, law_values
 
 if TYPE_CHECKING:
     from theory._context import RunContext
@@ -39,6 +38,7 @@ __all__ = [
     "InitSpectrumLimit",
     "InitSpectrumRate",
     "StableStepFit",
+    "printed_gamma0",
     "stability_setting",
 ]
 
@@ -101,27 +101,37 @@ def _test_error(Vt: np.ndarray, Sigma: np.ndarray, n: int) -> float:
 
 
 # ------------------------------------------------------------------ Insight 4: M at the start
+def printed_gamma0(Sigma0: sp.Matrix, n: sp.Symbol) -> sp.Matrix:
+    """Γ0 as printed in (3.7): (1 + 1/n)Σ0 + (tr Σ0/n) I."""
+    return (1 + 1 / n) * Sigma0 + Sigma0.trace() / n * sp.eye(Sigma0.shape[0])
+
+
+@dataclass
 class InitSpectrumLimit(Check):
     r"""Exact, d = 2 with generic symmetric Σ0 and Δ: at the pretrained point the population
     :math:`M = I + \tilde V_0\Sigma = I - \Gamma_0^{-1}(\Sigma_0 + \Delta)` satisfies
     :math:`M + \Gamma_0^{-1}\Delta = \Gamma_0^{-1}(\Sigma_0 + \operatorname{tr}\Sigma_0 I)/n \to 0`
-    as n → ∞ (sympy limit, entry by entry) — the premise M ≈ −Γ0⁻¹Δ of Insight 4."""
+    as n → ∞ (each entry a rational function of n of negative order) — the premise
+    M ≈ −Γ0⁻¹Δ of Insight 4. ``gamma`` builds Γ0 from (Σ0, n) (default: (3.7))."""
 
-    name = "init_spectrum_limit"
-    uses_formula = False
+    gamma: object = printed_gamma0
+    name: str = field(default="init_spectrum_limit", init=False)
+    uses_formula: bool = field(default=False, init=False)
 
     def run(self, claim: Claim, ctx: RunContext) -> list[Evidence]:
         n = sp.Symbol("n", positive=True)
         S0 = generic_matrix("Sigma0", 2, symmetric=True)
         Dl = generic_matrix("Delta", 2, symmetric=True)
-        G = (1 + 1 / n) * S0 + S0.trace() / n * sp.eye(2)
-        Gi = G.inv()
+        Gi = self.gamma(S0, n).inv()
         gap = (sp.eye(2) - Gi * (S0 + Dl)) + Gi * Dl
         orders = []
         for e in gap:
             num, den = sp.fraction(sp.cancel(sp.together(e)))
-            dn = sp.Poly(num, n).degree() if num != 0 else -math.inf
-            orders.append(sp.Poly(den, n).degree() - dn)  # the entry is O(n^-order)
+            if num == 0:
+                orders.append(math.inf)
+                continue
+            # the entry is O(n^-order)
+            orders.append(sp.Poly(den, n).degree() - sp.Poly(num, n).degree())
         ok = all(o >= 1 for o in orders)
         return [
             Evidence(
@@ -177,7 +187,8 @@ class InitSpectrumRate(Check):
         return [
             Evidence(
                 kind="rate",
-                label=f"E|ρ(M_τ) − ρ(Γ0⁻¹Δ)| at the pretrained point → 0 as n grows, n = {list(ns)}",
+                label="E|ρ(M_τ) − ρ(Γ0⁻¹Δ)| at the pretrained point → 0 as n grows, "
+                f"n = {list(ns)}",
                 params={"eps": 0.05, "delta": 0.3, "n": list(ns), "B": B, "replicates": R},
                 claimed="slope <= -0.25",
                 measured=slope,
@@ -237,6 +248,7 @@ class StableStepFit(Check):
         resid = y - X @ coef
         dof = len(y) - X.shape[1]
         se = np.sqrt(np.diag(float(resid @ resid) / dof * np.linalg.pinv(X.T @ X)))
+
         def gmean(eps, kk):
             sel = [np.log(x["gamma"]) for x in rows if x["eps"] == eps and x["k"] == kk]
             return float(np.exp(np.mean(sel)))
@@ -247,8 +259,14 @@ class StableStepFit(Check):
             + ", ".join(f"k={kk}: {gmean(e, kk):.3g}" for kk in (2, 3, 4))
             for e in epss
         )
-        params = {"delta": 0.5, "n": 200, "B": 50, "datasets": len(groups), "k": [2, 3, 4],
-                  "eps": epss}
+        params = {
+            "delta": 0.5,
+            "n": 200,
+            "B": 50,
+            "datasets": len(groups),
+            "k": [2, 3, 4],
+            "eps": epss,
+        }
         seed = ctx.rng("insight_4", "steps")[0]
         out = []
         for j, (what, lo, hi) in enumerate(
@@ -295,15 +313,17 @@ class AlignedVsMisaligned(Check):
                 st = stability_setting(eps, 0.5, nn)
                 data = numerics.make_sft_data(st.Sigma, nn, B, rng)
                 steps = {
-                    kk: numerics.largest_stable_step(_os_lg(data, kk), st.Vt0.ravel(),
-                                                     start=1e-2).estimate
+                    kk: numerics.largest_stable_step(
+                        _os_lg(data, kk), st.Vt0.ravel(), start=1e-2
+                    ).estimate
                     for kk in (1, 2, 3, 4)
                 }
                 out[name] = (st, data, steps)
             g0 = out["aligned"][2][1] / 4
             runs = {
-                (name, kk): numerics.gd_fixed_step(_os_lg(data, kk), st.Vt0.ravel(), step=g0,
-                                                   steps=50)
+                (name, kk): numerics.gd_fixed_step(
+                    _os_lg(data, kk), st.Vt0.ravel(), step=g0, steps=50
+                )
                 for name, (st, data, _) in out.items()
                 for kk in (1, 2, 3, 4)
             }
@@ -325,8 +345,12 @@ class AlignedVsMisaligned(Check):
 
         def fate(name):
             return ", ".join(
-                f"k={kk}: " + ("diverged" if runs[(name, kk)].diverged else
-                               f"L50/L0 = {runs[(name, kk)].losses[-1] / runs[(name, kk)].losses[0]:.2g}")
+                f"k={kk}: "
+                + (
+                    "diverged"
+                    if runs[(name, kk)].diverged
+                    else f"L50/L0 = {runs[(name, kk)].losses[-1] / runs[(name, kk)].losses[0]:.2g}"
+                )
                 for kk in (1, 2, 3, 4)
             )
 
@@ -452,19 +476,23 @@ def _balance_sim(ctx: RunContext):
         for kappa in kappas:
             eps = 0.0 if math.isinf(kappa) else 1 / kappa
             st = stability_setting(eps, BALANCE_DELTA, BALANCE_N)
-            data = numerics.make_sft_data(st.Sigma, BALANCE_N, B,
-                                          np.random.default_rng([root, r, int(min(kappa, 1e9))]))
+            data = numerics.make_sft_data(
+                st.Sigma, BALANCE_N, B, np.random.default_rng([root, r, int(min(kappa, 1e9))])
+            )
             rho_m = float(np.abs(np.linalg.eigvals(np.eye(D4) + st.Vt0 @ data.S)).max(1).mean())
             pre = _test_error(st.Vt0, st.Sigma, BALANCE_N)
             row = dict(r=r, kappa=kappa, rho=st.rho_gamma_delta, rho_m=rho_m, pre=pre)
-            for meth, lg in (("sft", _sft_lg(data, BALANCE_K, BALANCE_ETA)),
-                             ("os", _os_lg(data, BALANCE_K))):
+            for meth, lg in (
+                ("sft", _sft_lg(data, BALANCE_K, BALANCE_ETA)),
+                ("os", _os_lg(data, BALANCE_K)),
+            ):
                 ctx.note(f"sec_7: κ={kappa:g}, {meth}")
                 step = numerics.largest_stable_step(lg, st.Vt0.ravel(), start=1e-2)
                 run = numerics.gd_fixed_step(lg, st.Vt0.ravel(), step=step.stable / 2, steps=T)
-                row[meth] = dict(step=step.estimate,
-                                 post=_test_error(run.params[0].reshape(D4, D4), st.Sigma,
-                                                  BALANCE_N))
+                row[meth] = dict(
+                    step=step.estimate,
+                    post=_test_error(run.params[0].reshape(D4, D4), st.Sigma, BALANCE_N),
+                )
             rows.append(row)
     return rows
 
@@ -518,8 +546,16 @@ class BalanceNumeric(Check):
                     kind="numeric",
                     label=f"§7 statement '{key}': asserted {asserted}, measured {value}",
                     outcome=Outcome.PASS if value == asserted else Outcome.FAIL,
-                    params={"d": D4, "n": BALANCE_N, "B": 50, "k": BALANCE_K, "eta": BALANCE_ETA,
-                            "delta": BALANCE_DELTA, "kappa": kap, "datasets": len(rows) // len(kap)},
+                    params={
+                        "d": D4,
+                        "n": BALANCE_N,
+                        "B": 50,
+                        "k": BALANCE_K,
+                        "eta": BALANCE_ETA,
+                        "delta": BALANCE_DELTA,
+                        "kappa": kap,
+                        "datasets": len(rows) // len(kap),
+                    },
                     claimed=asserted,
                     measured=value,
                     seed=seed,

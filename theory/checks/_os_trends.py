@@ -117,10 +117,20 @@ class Fig4Setting:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "d": self.d, "m": self.m, "n0": self.n0, "eta": self.eta, "epochs": self.epochs,
-            "batch": self.batch, "lr": self.lr, "B": list(self.B_grid), "n": list(self.n_grid),
-            "k": list(self.k_grid), "B_fixed": self.B_fixed, "k_fixed": self.k_fixed,
-            "seeds": self.seeds, "n_test": self.n_test,
+            "d": self.d,
+            "m": self.m,
+            "n0": self.n0,
+            "eta": self.eta,
+            "epochs": self.epochs,
+            "batch": self.batch,
+            "lr": self.lr,
+            "B": list(self.B_grid),
+            "n": list(self.n_grid),
+            "k": list(self.k_grid),
+            "B_fixed": self.B_fixed,
+            "k_fixed": self.k_fixed,
+            "seeds": self.seeds,
+            "n_test": self.n_test,
             "sweeps": ["/".join(x) for x in self.sweeps],
         }
 
@@ -137,18 +147,39 @@ def fig4_setting(ctx: RunContext) -> Fig4Setting:
     if ctx.full:
         d = 100
         return Fig4Setting(
-            d=d, n0=4 * d, eta=0.2, epochs=130, batch=64, lr=1e-3,
-            B_grid=(10, 20, 40, 80, 160, 320), n_grid=(50, 100, 200, 400, 800, 1600),
-            k_grid=(1, 2, 3, 4, 6, 8), B_fixed=50, k_fixed=3, seeds=10, n_test=1000,
+            d=d,
+            n0=4 * d,
+            eta=0.2,
+            epochs=130,
+            batch=64,
+            lr=1e-3,
+            B_grid=(10, 20, 40, 80, 160, 320),
+            n_grid=(50, 100, 200, 400, 800, 1600),
+            k_grid=(1, 2, 3, 4, 6, 8),
+            B_fixed=50,
+            k_fixed=3,
+            seeds=10,
+            n_test=1000,
             sweeps=_EVERY_SWEEP,
         )
     d = 8
     return Fig4Setting(
-        d=d, n0=4 * d, eta=0.2, epochs=130, batch=64, lr=1e-3,
-        B_grid=(4, 16, 64), n_grid=(8, 32, 128), k_grid=(1, 2, 4),
-        B_fixed=16, k_fixed=3, seeds=4, n_test=1000,
-        sweeps=tuple((v, m, p) for v, m, p in _EVERY_SWEEP
-                     if v == "full" or (m == "OS" and p in ("B", "n"))),
+        d=d,
+        n0=4 * d,
+        eta=0.2,
+        epochs=130,
+        batch=64,
+        lr=1e-3,
+        B_grid=(4, 16, 64),
+        n_grid=(8, 32, 128),
+        k_grid=(1, 2, 4),
+        B_fixed=16,
+        k_fixed=3,
+        seeds=4,
+        n_test=1000,
+        sweeps=tuple(
+            (v, m, p) for v, m, p in _EVERY_SWEEP if v == "full" or (m == "OS" and p in ("B", "n"))
+        ),
     )
 
 
@@ -182,10 +213,15 @@ def _run_all(st: Fig4Setting, seeds: list[int], ctx: RunContext) -> list[dict]:
         rng = np.random.default_rng(seed)
         test = numerics.make_sft_data(Sigma, st.n0, st.n_test, rng)
         tests.append(test)
-        pools.append({n: numerics.make_sft_data(Sigma, n, max((*st.B_grid, st.B_fixed)), rng)
-                      for n in sorted({st.n0, *st.n_grid})})
-        out.append({"pretrained": float(np.mean(numerics.one_step_test_errors(test, V0, W0)))
-                    / st.d})
+        pools.append(
+            {
+                n: numerics.make_sft_data(Sigma, n, max((*st.B_grid, st.B_fixed)), rng)
+                for n in sorted({st.n0, *st.n_grid})
+            }
+        )
+        out.append(
+            {"pretrained": float(np.mean(numerics.one_step_test_errors(test, V0, W0))) / st.d}
+        )
     for iv, variant in enumerate(("full", "sparse")):
         for im, method in enumerate(("SFT", "OS")):
             for ip, panel in enumerate(("B", "n", "k")):
@@ -203,9 +239,19 @@ def _run_all(st: Fig4Setting, seeds: list[int], ctx: RunContext) -> list[dict]:
                     w = np.stack([p[n].w_star[:B] for p in pools])
                     rngs = [np.random.default_rng([s, iv, im, ip, ix]) for s in seeds]
                     V, W = numerics.post_train_many(
-                        S, w, n, V0, W0, method=method, k=k, eta=st.eta,
-                        sparse=variant == "sparse", epochs=st.epochs, batch_size=st.batch,
-                        rngs=rngs, lr=st.lr,
+                        S,
+                        w,
+                        n,
+                        V0,
+                        W0,
+                        method=method,
+                        k=k,
+                        eta=st.eta,
+                        sparse=variant == "sparse",
+                        epochs=st.epochs,
+                        batch_size=st.batch,
+                        rngs=rngs,
+                        lr=st.lr,
                     )
                     for r in range(len(seeds)):
                         e = numerics.one_step_test_errors(tests[r], V[r], W[r])
@@ -215,7 +261,8 @@ def _run_all(st: Fig4Setting, seeds: list[int], ctx: RunContext) -> list[dict]:
                             sharp[r].append(_sharpness(st, data, V[r][b.w, b.x], k, rngs[r]))
                 for r in range(len(seeds)):
                     out[r][(method, variant, panel)] = (
-                        np.array(errs[r]), np.array(sharp[r]) if want_sharp else None
+                        np.array(errs[r]),
+                        np.array(sharp[r]) if want_sharp else None,
                     )
     return out
 
@@ -291,8 +338,14 @@ def trend_statistics(x: np.ndarray, errors: np.ndarray, shape: str) -> dict[str,
         (ls, lse), (rs, rse) = _mean_se(left), _mean_se(right)
         p_left, p_right = _t_sf(-ls / lse, dof), _t_sf(rs / rse, dof)
         p_left_wrong, p_right_wrong = 1 - p_left, 1 - p_right
-        out |= {"left_slope": ls, "left_se": lse, "right_slope": rs, "right_se": rse,
-                "p_left_falls": p_left, "p_right_rises": p_right}
+        out |= {
+            "left_slope": ls,
+            "left_se": lse,
+            "right_slope": rs,
+            "right_se": rse,
+            "p_left_falls": p_left,
+            "p_right_rises": p_right,
+        }
         if max(p_left, p_right) < TREND_ALPHA / 2:
             out["outcome"] = "pass"
         elif min(p_left_wrong, p_right_wrong) < TREND_ALPHA / 2:
@@ -306,14 +359,21 @@ def trend_statistics(x: np.ndarray, errors: np.ndarray, shape: str) -> dict[str,
 def _describe(stats: dict[str, Any]) -> str:
     s = f"slope of log value on log x {stats['slope']:+.3f} ± {stats['se']:.3f}"
     if "left_slope" in stats:
-        s += (f"; break at x = {stats['break']:g}: left {stats['left_slope']:+.3f} ± "
-              f"{stats['left_se']:.3f} (p = {stats['p_left_falls']:.2g}), right "
-              f"{stats['right_slope']:+.3f} ± {stats['right_se']:.3f} "
-              f"(p = {stats['p_right_rises']:.2g})")
+        s += (
+            f"; break at x = {stats['break']:g}: left {stats['left_slope']:+.3f} ± "
+            f"{stats['left_se']:.3f} (p = {stats['p_left_falls']:.2g}), right "
+            f"{stats['right_slope']:+.3f} ± {stats['right_se']:.3f} "
+            f"(p = {stats['p_right_rises']:.2g})"
+        )
     elif "break" in stats:
         s += f"; minimum at the end point x = {stats['break']:g}"
-    for key in ("p_claimed_direction", "p_opposite", "p_equivalence", "p_outside_margin",
-                "p_monotone"):
+    for key in (
+        "p_claimed_direction",
+        "p_opposite",
+        "p_equivalence",
+        "p_outside_margin",
+        "p_monotone",
+    ):
         if key in stats:
             s += f"; {key} = {stats[key]:.2g}"
     return s + f" ({stats['seeds']} seeds, one-sided level {TREND_ALPHA})"
@@ -357,8 +417,7 @@ class TrendCheck(Check):
                     kind="numeric",
                     label=f"{quantity} vs {panel} ({key[1]} weights): {shape}",
                     outcome=_OUTCOME[stats["outcome"]],
-                    params={**st.to_json(), "variant": key[1], "panel": panel,
-                            "x": x.tolist()},
+                    params={**st.to_json(), "variant": key[1], "panel": panel, "x": x.tolist()},
                     claimed=shape,
                     measured=values.mean(0),
                     stderr=values.std(0, ddof=1) / math.sqrt(len(seeds)),
@@ -396,7 +455,10 @@ class SFTScaleInvariance(Check):
                 kind="symbolic",
                 label="sparse-model SFT loss = c_k · (a k-independent loss), k = 1..4",
                 outcome=Outcome.FAIL if bad else Outcome.PASS,
-                detail=(f"fails at k = {bad}" if bad else
-                        f"L_k = c_k L_0 exactly; L_0 = {base.simplified()} (letters {letters})"),
+                detail=(
+                    f"fails at k = {bad}"
+                    if bad
+                    else f"L_k = c_k L_0 exactly; L_0 = {base.simplified()} (letters {letters})"
+                ),
             )
         ]

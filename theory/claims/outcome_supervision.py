@@ -144,7 +144,6 @@ os_gradient = Claim(
 )
 
 
-
 # ----------------------------------------------------------------- §6 curvature arguments
 def _d1_gradient(kk: int = 3) -> sp.Expr:
     """The d = 1 gradient derived from the unrolled rollout (for ``lsa-verify latex``)."""
@@ -227,7 +226,7 @@ insight_4 = Claim(
     notes="ρ is ρ(Γ0⁻¹Δ); the stable step is measured on the real OS loss from the pretrained "
     "point (50 GD steps that neither blow up nor end above the start).",
     wrong_variants={
-        "rho_to_the_minus_k": k ** (-2) * RHO ** (-k),
+        "rho_to_the_minus_2k": k ** (-2) * RHO ** (-2 * k),
         "k_to_the_minus_six": k ** (-6) * RHO ** (-(2 * k - 2)),
     },
 )
@@ -235,8 +234,8 @@ insight_4 = Claim(
 sec_7_balance = Claim(
     id="sec_7_balance",
     reference="§7",
-    statement="an ill-conditioned or singular Σ0 makes the OS cliff appear even for small shifts in "
-    "under-covered directions; a broad, well-conditioned Σ0 keeps OS stable; SFT can partly "
+    statement="an ill-conditioned or singular Σ0 makes the OS cliff appear even for small shifts "
+    "in under-covered directions; a broad, well-conditioned Σ0 keeps OS stable; SFT can partly "
     "compensate for a poor prior, OS cannot",
     formula=Balance(),
     checks=(BalanceSymbolic(), BalanceNumeric()),
@@ -258,6 +257,7 @@ fig_4 = Claim(
     formula=dict(FIG4_TRENDS),
     checks=(TrendCheck(variant="full"), SFTScaleInvariance()),
     section="§8",
+    expected="refuted",
     lhs_latex=r"	ext{Fig. 4 trends}",
     notes="Judged on the runs with every weight trained (as the paper's experiments); the "
     "sparse Ṽ-only runs are drawn in the figure. The paper's unprinted values are ours "
@@ -283,6 +283,7 @@ insight_3 = Claim(
     formula=_INSIGHT3,
     checks=(TrendCheck(variant="sparse", methods=("OS", "sharpness")),),
     section="§6",
+    expected="inconclusive",
     lhs_latex=r"	ext{Insight 3}",
     notes="Measured on the Ṽ-only (theory) model trained by OS in the Figure 4 sweeps: the "
     "post-test error and the top Hessian eigenvalue of the OS training loss at the end point "

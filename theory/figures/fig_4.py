@@ -57,11 +57,28 @@ def render(ctx: RunContext, out: Path) -> list[Path]:
                 continue
             E = np.array([r[key][0] for r in results])
             mean, se = E.mean(0), E.std(0, ddof=1) / math.sqrt(len(seeds))
-            ax.errorbar(x, mean, yerr=se, fmt=style, capsize=3, ms=4,
-                        label="all weights" if variant == "full" else "Ṽ only")
+            ax.errorbar(
+                x,
+                mean,
+                yerr=se,
+                fmt=style,
+                capsize=3,
+                ms=4,
+                label="all weights" if variant == "full" else "Ṽ only",
+            )
             for j, xv in enumerate(x):
-                rows.append([method, variant, panel, xv, mean[j], se[j], len(seeds),
-                             *[f"{v:.6g}" for v in E[:, j]]])
+                rows.append(
+                    [
+                        method,
+                        variant,
+                        panel,
+                        xv,
+                        mean[j],
+                        se[j],
+                        len(seeds),
+                        *[f"{v:.6g}" for v in E[:, j]],
+                    ]
+                )
         ax.axhline(pre.mean(), ls=":", color="gray", label="pretrained")
         ax.set_xscale("log")
         ax.minorticks_off()
@@ -76,8 +93,9 @@ def render(ctx: RunContext, out: Path) -> list[Path]:
             stats = trend_statistics(x, np.array([r[key][0] for r in results]), shape)
             word = {"pass": "supported", "fail": "contradicted", "undecided": "undecided"}
             verdict = f" — {word[stats['outcome']]}"
-        ax.set_title(f"{method} vs {panel}: paper says {shape.replace('_', ' ')}{verdict}",
-                     fontsize=9)
+        ax.set_title(
+            f"{method} vs {panel}: paper says {shape.replace('_', ' ')}{verdict}", fontsize=9
+        )
         ax.legend(fontsize=7)
     fig.suptitle("Figure 4 (§8): SFT and OS post-training of the single-layer LSA", fontsize=11)
     text = caption(st)
@@ -90,11 +108,31 @@ def render(ctx: RunContext, out: Path) -> list[Path]:
     with csv_path.open("w", newline="") as fh:
         wr = csv.writer(fh)
         fh.write(f"# {text}\n")
-        wr.writerow(["method", "weights", "swept", "x", "mean_error", "stderr", "seeds",
-                     *[f"seed_{s}" for s in seeds]])
+        wr.writerow(
+            [
+                "method",
+                "weights",
+                "swept",
+                "x",
+                "mean_error",
+                "stderr",
+                "seeds",
+                *[f"seed_{s}" for s in seeds],
+            ]
+        )
         wr.writerows(rows)
-        wr.writerow(["pretrained", "", "", "", pre.mean(), pre.std(ddof=1) / math.sqrt(len(pre)),
-                     len(pre), *[f"{v:.6g}" for v in pre]])
+        wr.writerow(
+            [
+                "pretrained",
+                "",
+                "",
+                "",
+                pre.mean(),
+                pre.std(ddof=1) / math.sqrt(len(pre)),
+                len(pre),
+                *[f"{v:.6g}" for v in pre],
+            ]
+        )
     return [out, csv_path]
 
 
