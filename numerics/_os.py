@@ -92,10 +92,11 @@ def _os_chunk(S, w, n, V, W, k, per_prompt):
     D = 2 * d + 2
     wb = block_slices(d).w
     # columns kept as separate C-contiguous arrays: matmul on strided slices skips BLAS
-    c0 = np.zeros((*lead, b, D))
+    dt = w.dtype
+    c0 = np.zeros((*lead, b, D), dtype=dt)
     c0[..., -1] = 1.0  # c_0 = (0, 0, w_0 = 0, 1)
     cols = [c0]
-    stack = np.empty((*lead, b, k + 1, D))  # the same columns, for the Gram products
+    stack = np.empty((*lead, b, k + 1, D), dtype=dt)  # the same columns, for the Gram products
     stack[..., 0, :] = c0
     us, acts = [], []
     Wt_, Vt_ = _T(W), _T(V)
@@ -108,11 +109,11 @@ def _os_chunk(S, w, n, V, W, k, per_prompt):
         stack[..., i + 1, :] = cols[i + 1]
     e = cols[k][..., wb] - w
     loss = 0.5 * np.einsum("...i,...i->...", e, e)
-    cbar = [np.zeros((*lead, b, D)) for _ in range(k + 1)]
+    cbar = [np.zeros((*lead, b, D), dtype=dt) for _ in range(k + 1)]
     cbar[k][..., wb] = e
     shape = (*lead, b, D, D) if per_prompt else (*lead, D, D)
-    dV = np.zeros(shape)
-    dW = np.zeros(shape)
+    dV = np.zeros(shape, dtype=dt)
+    dW = np.zeros(shape, dtype=dt)
     for i in range(k - 1, -1, -1):
         g = cbar[i + 1]
         a, u, c = acts[i], us[i], cols[i]
@@ -188,13 +189,15 @@ def _sft_chunk(S, w, n, V, W, eta, k):
     D = 2 * d + 2
     wb = block_slices(d).w
     coef = 1.0 - (1.0 - eta) ** np.arange(k + 2)
-    stack = np.zeros((*lead, b, k + 2, D))
+    dt = w.dtype
+    coef = coef.astype(dt)
+    stack = np.zeros((*lead, b, k + 2, D), dtype=dt)
     stack[..., wb] = coef[:, None] * w[..., None, :]
     stack[..., -1] = 1.0
     cols = [np.ascontiguousarray(stack[..., i, :]) for i in range(k + 2)]
-    loss = np.zeros(lead)
-    dV = np.zeros((*lead, D, D))
-    dW = np.zeros((*lead, D, D))
+    loss = np.zeros(lead, dtype=dt)
+    dV = np.zeros((*lead, D, D), dtype=dt)
+    dW = np.zeros((*lead, D, D), dtype=dt)
     Wt_, Vt_ = _T(W), _T(V)
     for i in range(k + 1):
         z = cols[i]
@@ -521,7 +524,7 @@ def _os_sparse_kernel(S, w, Vt, Wt, k):
         its.append(its[-1] + q @ _T(Vt))
     e = its[-1] - w
     g = e
-    dV = np.zeros(np.broadcast_shapes(Vt.shape, (*w.shape[:-2], *Vt.shape[-2:])))
+    dV = np.zeros(np.broadcast_shapes(Vt.shape, (*w.shape[:-2], *Vt.shape[-2:])), dtype=w.dtype)
     dW = np.zeros_like(dV)
     for i in range(k - 1, -1, -1):
         dV += _T(g) @ qs[i]
@@ -533,9 +536,9 @@ def _os_sparse_kernel(S, w, Vt, Wt, k):
 
 def _sft_sparse_kernel(S, w, Vt, Wt, eta, k):
     """Summed SFT loss (...) and gradients in Ṽ, W̃ (..., d, d) for the sparse pattern."""
-    coef = 1.0 - (1.0 - eta) ** np.arange(k + 2)
+    coef = (1.0 - (1.0 - eta) ** np.arange(k + 2)).astype(w.dtype)
     loss = 0.0
-    dV = np.zeros(np.broadcast_shapes(Vt.shape, (*w.shape[:-2], *Vt.shape[-2:])))
+    dV = np.zeros(np.broadcast_shapes(Vt.shape, (*w.shape[:-2], *Vt.shape[-2:])), dtype=w.dtype)
     dW = np.zeros_like(dV)
     for i in range(k + 1):
         wi = coef[i] * w
@@ -715,11 +718,14 @@ def post_train_many(
     beta1: float = 0.9,
     beta2: float = 0.999,
     eps: float = 1e-8,
+    dtype: type = np.float64,
 ) -> tuple[np.ndarray, np.ndarray]:
     r""":func:`post_train` for R independent models at once (vectorised over the models):
     model r trains on its own B prompts ``S[r]`` (B, d, d), ``w_star[r]`` (B, d), all of
     length n, from the same start ``(V0, W0)``, shuffling with its own generator ``rngs[r]``
     (so each model is exactly what :func:`post_train` gives with that generator).
+    ``dtype=np.float32`` trains in single precision (the usual precision of neural-network
+    training; about twice as fast for large d); the returned weights are float64.
 
     Returns:
         (V, W), each (R, D, D).
@@ -742,11 +748,16 @@ def post_train_many(
         raise ValueError(f"rngs must hold one generator per model (R={R}), got {len(rngs)}")
     for g in rngs:
         check_rng(g)
+    dtype = np.dtype(dtype)
+    if dtype not in (np.float32, np.float64):
+        raise ValueError(f"dtype must be float32 or float64, got dtype={dtype}")
+    S, w = S.astype(dtype, copy=False), w.astype(dtype, copy=False)
+    V0c, W0c = V0.astype(dtype), W0.astype(dtype)
     b = block_slices(d)
     rows = np.arange(R)[:, None]
     if sparse:
-        Wt = W0[b.x, b.w]
-        params = [np.repeat(V0[None, b.w, b.x], R, axis=0)]
+        Wt = W0c[b.x, b.w]
+        params = [np.repeat(V0c[None, b.w, b.x], R, axis=0)]
 
         def grads(idx, ps):
             Si, wi = S[rows, idx], w[rows, idx]
@@ -754,7 +765,7 @@ def post_train_many(
                 return [_sft_sparse_kernel(Si, wi, ps[0], Wt, eta, k)[1] / idx.shape[1]]
             return [_os_sparse_kernel(Si, wi, ps[0], Wt, k)[1] / idx.shape[1]]
     else:
-        params = [np.repeat(V0[None], R, axis=0), np.repeat(W0[None], R, axis=0)]
+        params = [np.repeat(V0c[None], R, axis=0), np.repeat(W0c[None], R, axis=0)]
 
         def grads(idx, ps):
             Si, wi = S[rows, idx], w[rows, idx]
@@ -784,4 +795,4 @@ def post_train_many(
         V = np.repeat(V0[None], R, axis=0)
         V[:, b.w, b.x] = params[0]
         return V, np.repeat(W0[None], R, axis=0)
-    return params[0], params[1]
+    return params[0].astype(np.float64), params[1].astype(np.float64)

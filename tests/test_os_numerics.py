@@ -162,6 +162,30 @@ def test_post_train_many_is_post_train_model_by_model():
                 assert np.all(V[:, ~mask_V] == V0[~mask_V]) and np.all(W == W0)
 
 
+def test_single_precision_training_tracks_double_precision():
+    rng = np.random.default_rng(11)
+    d, n = 4, 12
+    data = _data(rng, d=d, n=n, B=16)
+    V0, W0 = nm.sparse_weights(-0.5 * np.eye(d))
+    kw = dict(method="OS", k=3, epochs=5, batch_size=8, lr=1e-2)
+    out = [
+        nm.post_train_many(
+            data.S[None],
+            data.w_star[None],
+            n,
+            V0,
+            W0,
+            dtype=dt,
+            rngs=[np.random.default_rng(0)],
+            **kw,
+        )
+        for dt in (np.float64, np.float32)
+    ]
+    assert out[1][0].dtype == np.float64
+    np.testing.assert_allclose(out[1][0], out[0][0], atol=1e-4)
+    np.testing.assert_allclose(out[1][1], out[0][1], atol=1e-4)
+
+
 def test_adam_epochs_and_zero_epochs():
     rng = np.random.default_rng(9)
     A = np.diag([1.0, 3.0])

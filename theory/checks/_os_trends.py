@@ -12,8 +12,10 @@ pretraining and test prompt length :math:`n_0 = 4d` (so that Δ is a new directi
 pretrained model, :math:`\rho(M) > 1`); start at the pretrained weights (3.6)–(3.7) with
 :math:`n_0` (all other entries of V, W zero); SFT targets with η = 0.2 (the value of Fig. 5);
 Adam (lr 1e-3, β = (0.9, 0.999), ε = 1e-8) for 130 epochs of minibatches of 64 prompts
-(:math:`130\lceil B/64\rceil` steps); *full* = every entry of the (2d+2)² matrices V, W trained
-(as the paper's experiments), *sparse* = only :math:`\tilde V = V_{31}` (W̃ = I, W24 = −1).
+(:math:`130\lceil B/64\rceil` steps), in single precision (as neural networks are usually
+trained; post-test errors are evaluated in double precision); *full* = every entry of the
+(2d+2)² matrices V, W trained (as the paper's experiments), *sparse* = only
+:math:`\tilde V = V_{31}` (W̃ = I, W24 = −1).
 Post-test error: :math:`\|\hat w_1 - w^*\|^2/d` of one real LSA step (k = 1) averaged over a
 fixed test set per seed (common to every run of that seed, so comparisons along a sweep are
 paired).
@@ -155,8 +157,8 @@ def fig4_setting(ctx: RunContext) -> Fig4Setting:
             lr=1e-3,
             B_grid=(10, 20, 40, 80, 160, 320),
             n_grid=(50, 100, 200, 400, 800, 1600),
-            k_grid=(1, 2, 3, 4, 6, 8),
-            B_fixed=50,
+            k_grid=(1, 2, 3, 4, 6),
+            B_fixed=40,
             k_fixed=3,
             seeds=10,
             n_test=1000,
@@ -252,6 +254,7 @@ def _run_all(st: Fig4Setting, seeds: list[int], ctx: RunContext) -> list[dict]:
                         batch_size=st.batch,
                         rngs=rngs,
                         lr=st.lr,
+                        dtype=np.float32,
                     )
                     for r in range(len(seeds)):
                         e = numerics.one_step_test_errors(tests[r], V[r], W[r])
