@@ -45,6 +45,13 @@ def test_trend_statistics_on_synthetic_curves(f, shape, outcome):
     assert trend_statistics(X, _curves(rng, X, f), shape)["outcome"] == outcome
 
 
+def test_identical_seeds_do_not_divide_by_zero():
+    flat = np.ones((5, len(X)))
+    assert trend_statistics(X, flat, "flat")["outcome"] == "pass"
+    assert trend_statistics(X, flat, "decreasing")["outcome"] == "undecided"
+    assert trend_statistics(X, flat * X**-0.5, "decreasing")["outcome"] == "pass"
+
+
 def test_band_test():
     assert band_test(1.1, 0.1, 0.75, 1.25, 10) == (0.0, 1.0)
     z, p = band_test(2.0, 0.1, 0.75, 1.25, None)
@@ -150,7 +157,8 @@ def test_figure_4_writes_png_and_csv(monkeypatch, tmp_path):
     lines = paths[1].read_text().splitlines()
     assert lines[0].startswith("# d = 8") and "η = 0.2" in lines[0] and "minibatches" in lines[0]
     n_rows = sum(len(st.grid(p)) for _, _, p in st.sweeps)
-    assert len(lines) == 2 + n_rows + 1  # caption, header, data, pretrained
+    n_sharp = sum(len(st.grid(p)) for v, m, p in st.sweeps if (v, m) == ("sparse", "OS"))
+    assert len(lines) == 2 + n_rows + n_sharp + 1  # caption, header, data, pretrained
     assert math.isclose(float(lines[-1].split(",")[4]), 1.3)
 
 

@@ -306,10 +306,11 @@ def trend_statistics(x: np.ndarray, errors: np.ndarray, shape: str) -> dict[str,
     t = np.log(np.asarray(x, float))
     Y = np.log(errors)
     slope, se = _mean_se(_slopes(t, Y))
+    se = max(se, 1e-12 * max(1.0, abs(slope)))  # identical seeds (e.g. an exactly flat curve)
     out: dict[str, Any] = {"slope": slope, "se": se, "seeds": R}
     if shape in ("decreasing", "increasing"):
         sign = -1.0 if shape == "decreasing" else 1.0
-        tstat = sign * slope / se if se > 0 else math.inf * np.sign(sign * slope)
+        tstat = sign * slope / se
         p_for = _t_sf(tstat, dof)  # small: significant in the claimed direction
         p_against = _t_sf(-tstat, dof)
         out |= {"p_claimed_direction": p_for, "p_opposite": p_against}
@@ -339,6 +340,7 @@ def trend_statistics(x: np.ndarray, errors: np.ndarray, shape: str) -> dict[str,
             return out
         left, right = _slopes(t[: j + 1], Y[:, : j + 1]), _slopes(t[j:], Y[:, j:])
         (ls, lse), (rs, rse) = _mean_se(left), _mean_se(right)
+        lse, rse = max(lse, 1e-12 * max(1.0, abs(ls))), max(rse, 1e-12 * max(1.0, abs(rs)))
         p_left, p_right = _t_sf(-ls / lse, dof), _t_sf(rs / rse, dof)
         p_left_wrong, p_right_wrong = 1 - p_left, 1 - p_right
         out |= {

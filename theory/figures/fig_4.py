@@ -44,7 +44,8 @@ def caption(st) -> str:
 
 
 def render(ctx: RunContext, out: Path) -> list[Path]:
-    """Write the six panels (PNG) and their data (CSV next to it); returns the paths."""
+    """Write the six panels (PNG) and their data (CSV next to it: post-test errors per seed,
+    and the sharpness of the Ṽ-only OS end points used by Insight 3); returns the paths."""
     plt = require_matplotlib()
     st, seeds, results = fig4_results(ctx)
     pre = np.array([r["pretrained"] for r in results])
@@ -98,6 +99,24 @@ def render(ctx: RunContext, out: Path) -> list[Path]:
             f"{method} vs {panel}: paper says {shape.replace('_', ' ')}{verdict}", fontsize=9
         )
         ax.legend(fontsize=7)
+    for panel in ("B", "n"):  # Insight 3: sharpness of the sparse OS end points (CSV only)
+        key = ("OS", "sparse", panel)
+        if key in results[0] and results[0][key][1] is not None:
+            L = np.array([r[key][1] for r in results])
+            mean, se = L.mean(0), L.std(0, ddof=1) / math.sqrt(len(seeds))
+            for j, xv in enumerate(st.grid(panel)):
+                rows.append(
+                    [
+                        "OS-sharpness",
+                        "sparse",
+                        panel,
+                        xv,
+                        mean[j],
+                        se[j],
+                        len(seeds),
+                        *[f"{v:.6g}" for v in L[:, j]],
+                    ]
+                )
     fig.suptitle("Figure 4 (§8): SFT and OS post-training of the single-layer LSA", fontsize=11)
     text = caption(st)
     fig.text(0.01, 0.005, "\n".join(_wrap(text, 190)), fontsize=6.5, va="bottom")
