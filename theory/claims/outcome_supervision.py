@@ -251,7 +251,8 @@ insight_4 = Claim(
     derivation=_d1_stable_step,
     notes="`lsa-verify latex` shows 2/H at d = 1, k = 3 (H the Hessian of the derived OS loss, "
     "m = 1 + vs = M): the local-quadratic stable step. ρ is ρ(Γ0⁻¹Δ); the stable step is "
-    "measured on the real OS loss from the pretrained point (50 GD steps that neither blow up nor end above the start).",
+    "measured on the real OS loss from the pretrained point (50 GD steps that neither blow "
+    "up nor end above the start).",
     wrong_variants={
         "rho_to_the_minus_2k": k ** (-2) * RHO ** (-2 * k),
         "k_to_the_minus_six": k ** (-6) * RHO ** (-(2 * k - 2)),
