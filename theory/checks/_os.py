@@ -43,21 +43,32 @@ __all__ = [
 
 
 def _laurent_difference(a, b):
-    """``None`` if ``a == b`` exactly, else the first nonzero entry of ``a − b``. Both sides are
-    Laurent polynomials (powers of n in denominators only), so expansion decides equality —
-    much cheaper than rational simplification for the large nonzero differences of wrong
-    formulas."""
+    """``None`` if ``a == b`` exactly, else a nonzero entry of ``a − b``. Both sides are
+    Laurent polynomials (powers of n in denominators only). A cheap exact test first: both
+    sides at one random rational point (a difference there proves inequality); only if they
+    agree, full expansion decides equality (slow for the large expressions of wrong
+    formulas)."""
+    import random
+
     if isinstance(a, sp.MatrixBase) or isinstance(b, sp.MatrixBase):
         a, b = sp.Matrix(a), sp.Matrix(b)
         if a.shape != b.shape:
             return sp.Symbol(f"shape{a.shape}!=shape{b.shape}")
-        for x, y in zip(a, b, strict=True):
-            e = sp.expand(x - y)
-            if e != 0:
-                return e
-        return None
-    e = sp.expand(a - b)
-    return None if e == 0 else e
+        pairs = list(zip(a, b, strict=True))
+    else:
+        pairs = [(a, b)]
+    symbols = sorted(set().union(*(sp.sympify(x - y).free_symbols for x, y in pairs)), key=str)
+    gen = random.Random(12345)
+    point = {s_: sp.Rational(gen.randint(1, 97), gen.randint(1, 13)) for s_ in symbols}
+    for x, y in pairs:
+        at = sp.sympify(x - y).xreplace(point)
+        if sp.nsimplify(at) != 0:
+            return sp.Symbol(f"nonzero_at_a_random_rational_point({at})")
+    for x, y in pairs:
+        e = sp.expand(x - y)
+        if e != 0:
+            return e
+    return None
 
 
 def _derived_every_d(what: str, kk: int, wt_identity: bool) -> TracePoly:
