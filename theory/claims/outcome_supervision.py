@@ -294,7 +294,10 @@ fig_4 = Claim(
     notes="Judged on the runs with every weight trained (as the paper's experiments); the "
     "sparse Ṽ-only runs are drawn in the figure. The paper's unprinted values are ours "
     "(theory.checks._os_trends): Δ on the first d/5 coordinates, n0 = 4d, η = 0.2, "
-    "minibatches of 64, steps = 130·⌈B/64⌉. The quick tier is a smoke-scale version (d = 8).",
+    "minibatches of 64, steps = 130·⌈B/64⌉. The quick tier is a smoke-scale version (d = 8). "
+    "Full tier (d = 100, 10 seeds, seed 0): OS improves with B and n and worsens with k, SFT is "
+    "flat in k (all supported); SFT decreases monotonically in B (no rise: contradicted) and "
+    "in n up to a plateau (no significant rise: undecided) — refuted.",
     wrong_variants={
         "sft_increasing_in_B": {**FIG4_TRENDS, ("SFT", "B"): "increasing"},
     },
@@ -321,7 +324,10 @@ insight_3 = Claim(
     notes="Measured on the Ṽ-only (theory) model trained by OS in the Figure 4 sweeps: the "
     "post-test error and the top Hessian eigenvalue of the OS training loss at the end point "
     "(power iteration on Hessian–vector products), against B and n. The 'many steps' part is "
-    "not tested.",
+    "not tested. Quick tier: inconclusive. Full tier (d = 100, 10 seeds, seed 0): the end point "
+    "is flatter with larger B and n (supported), but the Ṽ-only model's post-test error grows "
+    "with B and n (contradicted) — refuted; the all-weights LSA does improve with B and n "
+    "(claim fig_4).",
     wrong_variants={
         "sharper_with_longer_prompts": {**_INSIGHT3, ("sharpness", "n"): "increasing"},
     },
