@@ -5,7 +5,9 @@ Modules: ``_sampling`` (features, tasks, Wishart), ``_embedding`` (prompt layout
 sparse pattern), ``_lsa`` (forward pass, Gram-matrix fast path, CoT rollout),
 ``_montecarlo`` (estimates with standard errors), ``_estimators`` (per-prompt sample
 functions), ``_gradients`` (losses and hand-written gradients), ``_training`` (GD, Adam),
-``_benchmark`` (throughput against the matmul peak).
+``_os`` (outcome supervision: OS loss and back-propagation through the rollout,
+Hessian–vector products, Adam/GD training loops), ``_benchmark`` (throughput against the
+matmul peak).
 """
 
 from ._benchmark import matmul_peak, rng_normals_per_s, run_benchmark
@@ -56,6 +58,24 @@ from ._montecarlo import (
     two_sample_z,
     z_critical,
 )
+from ._os import (
+    StableStep,
+    TrainResult,
+    adam_epochs,
+    damped_newton,
+    gd_fixed_step,
+    hessian_matrix,
+    hessian_vector_product,
+    largest_stable_step,
+    one_step_test_errors,
+    os_loss_and_grad,
+    os_loss_and_grad_sparse,
+    post_train,
+    post_train_many,
+    sft_loss_and_grad_sparse,
+    sft_loss_and_grad_structured,
+    top_hessian_eigenvalue,
+)
 from ._sampling import covariance_sqrt, sample_features, sample_tasks, sample_wishart
 from ._training import GDResult, adam, gradient_descent
 
@@ -66,19 +86,27 @@ __all__ = [
     "GDResult",
     "PromptData",
     "RunningMoments",
+    "StableStep",
+    "TrainResult",
     "adam",
+    "adam_epochs",
     "block_slices",
     "cot_rollout",
     "cot_rollout_gram",
     "cot_rollout_naive",
     "covariance_sqrt",
+    "damped_newton",
     "embed_prompt",
     "embedding_dim",
     "extract_pattern",
     "frobenius_risk_samples",
+    "gd_fixed_step",
     "gradient_descent",
     "gram_from_data",
     "gram_from_sufficient",
+    "hessian_matrix",
+    "hessian_vector_product",
+    "largest_stable_step",
     "last_column",
     "last_column_loss_and_grad",
     "lsa_forward",
@@ -92,8 +120,13 @@ __all__ = [
     "one_step_error_naive",
     "one_step_error_paired_samples",
     "one_step_error_samples",
+    "one_step_test_errors",
     "os_loss",
+    "os_loss_and_grad",
+    "os_loss_and_grad_sparse",
     "pattern_masks",
+    "post_train",
+    "post_train_many",
     "pretrain_loss_and_grad",
     "rng_normals_per_s",
     "run_benchmark",
@@ -103,7 +136,10 @@ __all__ = [
     "samples_for_precision",
     "sft_iterates",
     "sft_loss_and_grad",
+    "sft_loss_and_grad_sparse",
+    "sft_loss_and_grad_structured",
     "sparse_weights",
+    "top_hessian_eigenvalue",
     "two_sample_z",
     "wishart_sandwich_samples",
     "z_critical",

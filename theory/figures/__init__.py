@@ -17,7 +17,9 @@ from theory._validation import InvalidArgument
 __all__ = ["FIGURES", "get_figure"]
 
 #: figure id -> module implementing ``render``
-FIGURES: dict[str, str] = {}
+FIGURES: dict[str, str] = {
+    "fig_4": "theory.figures.fig_4",
+}
 
 
 def get_figure(figure_id: str) -> ModuleType:

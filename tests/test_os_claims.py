@@ -1,0 +1,170 @@
+"""The outcome-supervision claims: trend statistics on synthetic curves, each check's way to
+fail (a broken witness or a wrong law), the Figure 4 renderer and `lsa-verify latex`. The
+registry-wide tests in test_claims.py run every claim and variant."""
+
+import math
+
+import numpy as np
+import pytest
+
+import numerics
+from theory import RunContext
+from theory._verdict import Outcome
+from theory.checks._os import BPTTFiniteDifference
+from theory.checks._os_curvature import OPNORM, RHO, GradientRates, HessianBoundExact, band_test
+from theory.checks._os_stability import AlignedVsMisaligned, InitSpectrumRate
+from theory.checks._os_trends import SFTScaleInvariance, TrendCheck, trend_statistics
+from theory.claims import outcome_supervision as osc
+from theory.symbols import k
+
+
+def _curves(rng, x, f, noise=0.01, R=10):
+    return np.exp(
+        np.log(f(np.asarray(x, float)))[None, :] + noise * rng.standard_normal((R, len(x)))
+    )
+
+
+X = np.array([10, 20, 40, 80, 160, 320], float)
+
+
+@pytest.mark.parametrize(
+    "f, shape, outcome",
+    [
+        (lambda x: x**-0.3, "decreasing", "pass"),
+        (lambda x: x**-0.3, "increasing", "fail"),
+        (lambda x: 1 + 0 * x, "decreasing", "undecided"),
+        (lambda x: 1 + 0 * x, "flat", "pass"),
+        (lambda x: x**0.3, "flat", "fail"),
+        (lambda x: 1 + (np.log(x) - np.log(60)) ** 2, "falls_then_rises", "pass"),
+        (lambda x: x**-0.3, "falls_then_rises", "fail"),
+        (lambda x: 2 - (np.log(x) - np.log(60)) ** 2 / 20, "falls_then_rises", "fail"),
+    ],
+)
+def test_trend_statistics_on_synthetic_curves(f, shape, outcome):
+    rng = np.random.default_rng(0)
+    assert trend_statistics(X, _curves(rng, X, f), shape)["outcome"] == outcome
+
+
+def test_identical_seeds_do_not_divide_by_zero():
+    flat = np.ones((5, len(X)))
+    assert trend_statistics(X, flat, "flat")["outcome"] == "pass"
+    assert trend_statistics(X, flat, "decreasing")["outcome"] == "undecided"
+    assert trend_statistics(X, flat * X**-0.5, "decreasing")["outcome"] == "pass"
+
+
+def test_band_test():
+    assert band_test(1.1, 0.1, 0.75, 1.25, 10) == (0.0, 1.0)
+    z, p = band_test(2.0, 0.1, 0.75, 1.25, None)
+    assert z == pytest.approx(7.5) and p < 1e-12
+
+
+def test_bptt_check_rejects_a_broken_gradient(monkeypatch):
+    real = numerics.os_loss_and_grad
+    (e,) = BPTTFiniteDifference().run(osc.os_gradient, RunContext())
+    assert e.outcome == Outcome.PASS
+
+    def broken(data, V, W, **kw):
+        loss, dV, dW = real(data, V, W, **kw)
+        return loss, 1.001 * dV, dW
+
+    monkeypatch.setattr(numerics, "os_loss_and_grad", broken)
+    (e,) = BPTTFiniteDifference().run(osc.os_gradient, RunContext())
+    assert e.outcome == Outcome.FAIL
+
+
+def test_init_spectrum_rate_fails_when_the_gap_does_not_vanish(monkeypatch):
+    real = numerics.sample_wishart
+    monkeypatch.setattr(
+        numerics,
+        "sample_wishart",
+        lambda C, n, size, rng, **kw: real(C, n, size, rng, **kw) + 0.5 * np.eye(len(C)),
+    )
+    (e,) = InitSpectrumRate().run(osc.insight_4, RunContext())
+    assert e.p_value < 1e-6  # a plateau: the one-sided test rejects "slope <= -0.25"
+
+
+def test_aligned_vs_misaligned_fails_without_a_collapse(monkeypatch):
+    monkeypatch.setattr(
+        numerics, "largest_stable_step", lambda *a, **kw: numerics.StableStep(0.1, 0.11, 0.105, 1)
+    )
+    ev = AlignedVsMisaligned().run(osc.insight_4, RunContext())
+    assert any(e.outcome == Outcome.FAIL for e in ev)
+
+
+def test_sft_scale_invariance_fails_for_a_k_dependent_loss(monkeypatch):
+    import derivations._os as dos
+
+    real = dos.sft_loss_sparse
+    monkeypatch.setattr(dos, "sft_loss_sparse", lambda kk: real(0).scale(kk + 1) if kk else real(0))
+    (e,) = SFTScaleInvariance().run(osc.fig_4, RunContext())
+    assert e.outcome == Outcome.FAIL
+
+
+def test_operator_norm_laws():
+    """With ‖M‖_op the appendix bound holds at the exact nilpotent point (ρ = 0 < ‖M‖ = 1), and
+    an operator-norm gradient law is rejected at the non-normal design."""
+    bound_op = osc.os_hessian_appendix.with_formula(k**2 * OPNORM ** (2 * k - 2))
+    (e,) = HessianBoundExact().run(bound_op, RunContext())
+    assert e.outcome == Outcome.PASS
+    law_op = osc.os_gradient_regimes.with_formula(k * OPNORM ** (2 * k - 1))
+    ev = GradientRates().run(law_op, RunContext())
+    assert [e.outcome for e in ev][-1] == Outcome.FAIL  # the non-normal design
+    assert all(e.outcome == Outcome.PASS for e in ev[:-1])  # normal designs: ρ = ‖M‖
+    law_rho = osc.os_gradient_regimes.with_formula(k * RHO ** (2 * k - 1))
+    assert all(e.outcome == Outcome.PASS for e in GradientRates().run(law_rho, RunContext()))
+
+
+def _fake_results(monkeypatch):
+    """Synthetic Figure 4 sweeps (no training): SFT U-shaped in B, OS decreasing in B."""
+    from theory.checks import _os_trends as ot
+
+    st = ot.fig4_setting(RunContext())
+    rng = np.random.default_rng(1)
+    seeds = [11, 12, 13, 14]
+    results = []
+    for _ in seeds:
+        r = {"pretrained": 1.3}
+        for v, m, p in st.sweeps:
+            x = np.array(st.grid(p), float)
+            base = 1 + (np.log(x) - np.log(x[1])) ** 2 if (m, p) == ("SFT", "B") else x**-0.2
+            vals = base * np.exp(0.01 * rng.standard_normal(len(x)))
+            sharp = vals * 10 if (v, m) == ("sparse", "OS") and p in ("B", "n") else None
+            r[(m, v, p)] = (vals, sharp)
+        results.append(r)
+    monkeypatch.setattr(ot, "fig4_results", lambda ctx: (st, seeds, results))
+    return st, seeds, results
+
+
+def test_trend_check_reads_the_formula(monkeypatch):
+    _fake_results(monkeypatch)
+    ev = {e.label: e for e in TrendCheck(variant="full").run(osc.fig_4, RunContext())}
+    sft_b = next(e for lbl, e in ev.items() if lbl.startswith("SFT test error vs B"))
+    os_b = next(e for lbl, e in ev.items() if lbl.startswith("OS test error vs B"))
+    assert sft_b.outcome == Outcome.PASS and os_b.outcome == Outcome.PASS
+    wrong = osc.fig_4.variant("sft_increasing_in_B")
+    ev = TrendCheck(variant="full").run(wrong, RunContext())
+    assert any(e.outcome == Outcome.FAIL for e in ev)
+
+
+def test_figure_4_writes_png_and_csv(monkeypatch, tmp_path):
+    pytest.importorskip("matplotlib")
+    import theory.figures.fig_4 as fig
+
+    st, _, _ = _fake_results(monkeypatch)
+    monkeypatch.setattr(fig, "fig4_results", lambda ctx: _fake_results(monkeypatch))
+    paths = fig.render(RunContext(), tmp_path / "f.png")
+    assert [p.suffix for p in paths] == [".png", ".csv"] and all(p.exists() for p in paths)
+    lines = paths[1].read_text().splitlines()
+    assert lines[0].startswith("# d = 8") and "η = 0.2" in lines[0] and "minibatches" in lines[0]
+    n_rows = sum(len(st.grid(p)) for _, _, p in st.sweeps)
+    n_sharp = sum(len(st.grid(p)) for v, m, p in st.sweeps if (v, m) == ("sparse", "OS"))
+    assert len(lines) == 2 + n_rows + n_sharp + 1  # caption, header, data, pretrained
+    assert math.isclose(float(lines[-1].split(",")[4]), 1.3)
+
+
+@pytest.mark.parametrize("claim", osc.CLAIMS, ids=[c.id for c in osc.CLAIMS])
+def test_latex_covers_every_claim(claim):
+    from theory._latex import claim_latex
+
+    text = claim_latex(claim)
+    assert claim.id in text and text.count("\n") >= 2
