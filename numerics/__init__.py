@@ -57,9 +57,29 @@ from ._montecarlo import (
     z_critical,
 )
 from ._sampling import covariance_sqrt, sample_features, sample_tasks, sample_wishart
+from ._sft import (
+    NewtonResult,
+    minimise_sft_loss,
+    newton_minimise,
+    ridge_path,
+    sft_gd_iterations,
+    sft_gd_trajectory,
+    sft_minimiser,
+    sft_statistics,
+    sparse_sft_loss_and_grad,
+)
 from ._training import GDResult, adam, gradient_descent
 
 __all__ = [
+    "NewtonResult",
+    "minimise_sft_loss",
+    "newton_minimise",
+    "ridge_path",
+    "sft_gd_iterations",
+    "sft_gd_trajectory",
+    "sft_minimiser",
+    "sft_statistics",
+    "sparse_sft_loss_and_grad",
     "Blocks",
     "CVEstimate",
     "Estimate",

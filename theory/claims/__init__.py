@@ -17,6 +17,8 @@ MODULES = (
     "theory.claims.model",
     "theory.claims.gaussian_moments",
     "theory.claims.post_test_error",
+    "theory.claims.sft",
+    "theory.claims.data_allocation",
 )
 
 
