@@ -17,8 +17,8 @@ from derivations._wick import Gaussian, expect, perfect_matchings, set_partition
 
 __all__ = [
     "LETTERS",
-    "Bsym",
     "BlockMatrix",
+    "Bsym",
     "Gaussian",
     "Letter",
     "TracePoly",

@@ -118,7 +118,11 @@ def sft_gd_trajectory(
         return sft_loss_and_grad(data, V, W, eta=eta, k=k)
 
     gradient_descent(
-        lg, (V0, W0), step=step, max_steps=steps, mask=(mask_V, np.zeros_like(mask_V)),
+        lg,
+        (V0, W0),
+        step=step,
+        max_steps=steps,
+        mask=(mask_V, np.zeros_like(mask_V)),
         callback=record,
     )
     return out
@@ -265,8 +269,9 @@ def ridge_path(
     if start is None:
         x = np.concatenate([V_tilde0.ravel(), I.ravel()])
     else:
-        x = np.concatenate([_square("start V", start[0], d).ravel(),
-                            _square("start W", start[1], d).ravel()])
+        x = np.concatenate(
+            [_square("start V", start[0], d).ravel(), _square("start W", start[1], d).ravel()]
+        )
     out = []
     for lam in lambdas:
         lam = check_float("lambda", lam, lo=0.0, lo_open=True)
@@ -298,8 +303,9 @@ def minimise_sft_loss(
     (a zero-loss point) or at a stationary point. Returns ``(V_tilde, W_tilde, result)``."""
     data = _check_data(data)
     d = data.d
-    x0 = np.concatenate([_square("start V", start[0], d).ravel(),
-                         _square("start W", start[1], d).ravel()])
+    x0 = np.concatenate(
+        [_square("start V", start[0], d).ravel(), _square("start W", start[1], d).ravel()]
+    )
 
     def fg(z):
         L, gV, gW = sparse_sft_loss_and_grad(
@@ -348,7 +354,11 @@ def sft_gd_iterations(
         return sft_loss_and_grad(data, V, W, eta=eta, k=k)
 
     res = gradient_descent(
-        lg, (V0, W0), step=step, max_steps=max_steps, mask=(mask_V, np.zeros_like(mask_V)),
+        lg,
+        (V0, W0),
+        step=step,
+        max_steps=max_steps,
+        mask=(mask_V, np.zeros_like(mask_V)),
         callback=done,
     )
     return res.n_steps if res.message.startswith("stopped by callback") else max_steps + 1

@@ -105,8 +105,13 @@ class Allocation:
         return self.P @ self.Sigma0 @ self.P + self.Delta
 
     def params(self) -> dict:
-        return {"label": self.label, "Sigma0": self.Sigma0, "Delta": self.Delta, "A": self.A,
-                "aligned": self.aligned}
+        return {
+            "label": self.label,
+            "Sigma0": self.Sigma0,
+            "Delta": self.Delta,
+            "A": self.A,
+            "aligned": self.aligned,
+        }
 
 
 def allocation_settings(ctx: RunContext, dd: int, m: int, tag: str) -> list[Allocation]:
@@ -172,7 +177,8 @@ class OperatorSymbolic(Check):
             Sig = S0 + D
             mats = {"Sigma0": S0, "Delta": D, "A": A}
             fails = {0: [], 1: []}
-            for nn, ee in ((sp.Integer(5), sp.Rational(3, 10)), (sp.Integer(40), sp.Rational(1, 5))):
+            pairs = ((sp.Integer(5), sp.Rational(3, 10)), (sp.Integer(40), sp.Rational(1, 5)))
+            for nn, ee in pairs:
                 scal = {d: 3, n: nn, eta: ee}
                 V = evaluate_exact(derived, mats, scal).applyfunc(sp.cancel)
                 lhs = [P * (sp.eye(3) + V * Sig) * P, V * (sp.eye(3) - P)]
@@ -180,8 +186,9 @@ class OperatorSymbolic(Check):
                     pr = evaluate_exact(part(claim.formula, idx), mats, scal)
                     diff = exact_difference(lhs[idx], pr)
                     if diff is not None:
-                        fails[idx].append(f"n={nn}, η={ee}: derived − printed has entry "
-                                          f"{_short(diff, 120)}")
+                        fails[idx].append(
+                            f"n={nn}, η={ee}: derived − printed has entry {_short(diff, 120)}"
+                        )
             where = "Σ0 leaves U invariant" if aligned else "generic Σ0"
             for idx, what in ((0, "P_U(I + Ṽ_∞Σ)P_U"), (1, "Ṽ_∞(I − P_U) = −Γ0⁻¹(I − P_U)")):
                 out.append(
@@ -189,10 +196,13 @@ class OperatorSymbolic(Check):
                         kind="symbolic",
                         label=f"{what}: derived = printed, exact rational d=3, m=2, {where}",
                         outcome=Outcome.FAIL if fails[idx] else Outcome.PASS,
-                        params={"Sigma0": str(S0.tolist()), "Delta": str(D.tolist()),
-                                "A": str(A.tolist())},
-                        detail="; ".join(fails[idx]) or "exact equality at (n, η) = (5, 3/10), "
-                        "(40, 1/5)",
+                        params={
+                            "Sigma0": str(S0.tolist()),
+                            "Delta": str(D.tolist()),
+                            "A": str(A.tolist()),
+                        },
+                        detail="; ".join(fails[idx])
+                        or "exact equality at (n, η) = (5, 3/10), (40, 1/5)",
                     )
                 )
         return out
@@ -217,31 +227,49 @@ class OperatorMC(Check):
 
             def run(st=st, rng=rng, V0=V0):
                 ctx.note(f"§5.1 operator: {R} real-loss minimisers at B = {B}")
-                return np.array([
-                    numerics.sft_minimiser(numerics.make_sft_data(st.A, nn, B, rng), V0, eta=ee,
-                                           k=kk, check_structure=r == 0)
-                    for r in range(R)
-                ])
+                return np.array(
+                    [
+                        numerics.sft_minimiser(
+                            numerics.make_sft_data(st.A, nn, B, rng),
+                            V0,
+                            eta=ee,
+                            k=kk,
+                            check_structure=r == 0,
+                        )
+                        for r in range(R)
+                    ]
+                )
 
             Vs = ctx.cached(("sec51_operator_mc", j), run)
             I = np.eye(st.d)
-            lhs = [np.array([st.P @ (I + V @ st.Sigma) @ st.P for V in Vs]),
-                   np.array([V @ (I - st.P) for V in Vs])]
+            lhs = [
+                np.array([st.P @ (I + V @ st.Sigma) @ st.P for V in Vs]),
+                np.array([V @ (I - st.P) for V in Vs]),
+            ]
             mats = {"Sigma0": st.Sigma0, "Delta": st.Delta, "A": st.A}
             for idx, what in ((0, "P_U(I + Ṽ*Σ)P_U"), (1, "Ṽ*(I − P_U)")):
-                claimed = np.asarray(evaluate(part(claim.formula, idx), mats,
-                                              {"n": nn, "eta": ee, "d": st.d}), dtype=float)
+                claimed = np.asarray(
+                    evaluate(part(claim.formula, idx), mats, {"n": nn, "eta": ee, "d": st.d}),
+                    dtype=float,
+                )
                 mean = lhs[idx].mean(0)
                 # Ṽ*(I − P_U) is deterministic (range Φ ⊆ U): floor the se at round-off
-                se = np.maximum(lhs[idx].std(0, ddof=1) / math.sqrt(R),
-                                1e-12 * (1 + np.abs(claimed)))
+                se = np.maximum(
+                    lhs[idx].std(0, ddof=1) / math.sqrt(R), 1e-12 * (1 + np.abs(claimed))
+                )
                 z, p = z_test(mean, claimed, se, dof=R - 1)
                 out.append(
                     Evidence(
                         kind="monte_carlo",
                         label=f"{what} of real minimisers at B = {B} = printed, {st.label}",
-                        params={**st.params(), "n": nn, "eta": ee, "k": kk, "B": B,
-                                "replicates": R},
+                        params={
+                            **st.params(),
+                            "n": nn,
+                            "eta": ee,
+                            "k": kk,
+                            "B": B,
+                            "replicates": R,
+                        },
                         claimed=claimed,
                         measured=mean,
                         stderr=se,
@@ -268,31 +296,33 @@ class OptimalASymbolic(Check):
 
     name: str = field(default="optimal_a_symbolic", init=False)
 
-    def run(self, claim: Claim, ctx: RunContext) -> list[Evidence]:
+    @staticmethod
+    def stationary_points(rho: sp.Expr) -> list[sp.Expr]:
+        """Positive stationary points c*(n) of the exact error along A = c·diag(ρ + 1, 0)."""
         from theory.claims.gaussian_moments import lemma_A1
 
-        rho = sp.Rational(1, 10) if not ctx.full else sp.Symbol("rho", positive=True)
         c = sp.Symbol("c", positive=True)
         S0, D = sp.diag(rho, 1), sp.diag(1, 0)
+        V = evaluate_exact(vinf_derived(), {"A": c * sp.diag(rho + 1, 0), "Sigma0": S0}, {d: 2})
+        V = V.applyfunc(sp.cancel)
+        E = sp.cancel(evaluate_exact(lemma_A1.formula, {"A": V, "Sigma": S0 + D}, {d: 2}))
+        num, _ = sp.fraction(sp.together(sp.diff(E, c)))
+        return [s for s in sp.solve(sp.factor(num), c) if s.is_positive is not False]
+
+    def run(self, claim: Claim, ctx: RunContext) -> list[Evidence]:
+        rho = sp.Rational(1, 10) if not ctx.full else sp.Symbol("rho", positive=True)
+        S0, D = sp.diag(rho, 1), sp.diag(1, 0)
         Mm = sp.diag(rho + 1, 0)
-
-        def solve():
-            V = evaluate_exact(vinf_derived(), {"A": c * Mm, "Sigma0": S0}, {d: 2})
-            V = V.applyfunc(sp.cancel)
-            E = sp.cancel(evaluate_exact(lemma_A1.formula, {"A": V, "Sigma": S0 + D}, {d: 2}))
-            num, _ = sp.fraction(sp.together(sp.diff(E, c)))
-            return [s for s in sp.solve(sp.factor(num), c) if s.is_positive is not False]
-
-        roots = ctx.cached(("sec51_optimal_c", str(rho)), solve)
+        roots = ctx.cached(("sec51_optimal_c", str(rho)), lambda: self.stationary_points(rho))
         printed = evaluate_exact(part(claim.formula, 0), {"Sigma0": S0, "Delta": D}, {d: 2})
         ok, detail = False, f"stationary points c*(n) = {roots}"
         if len(roots) == 1:
             limit = sp.limit(roots[0], n, sp.oo)
             diff = exact_difference(printed, (limit * Mm).applyfunc(sp.simplify))
             ok = diff is None
-            detail = (f"c*(n) = {sp.factor(roots[0])} → {limit} as n → ∞; "
-                      + ("printed optimum = lim c*(n)·M" if ok
-                         else f"printed − lim c*(n)·M = {_short(diff)}"))
+            detail = f"c*(n) = {sp.factor(roots[0])} → {limit} as n → ∞; " + (
+                "printed optimum = lim c*(n)·M" if ok else f"printed − lim c*(n)·M = {_short(diff)}"
+            )
         return [
             Evidence(
                 kind="symbolic",
@@ -320,8 +350,12 @@ def _optimal_family(ctx: RunContext, st: Allocation, j: int, nn: int):
 
     def run():
         ctx.note(f"§5.1: search over c·M at n = {nn}, {st.label}")
-        x, fx = golden_min(lambda lc: err(math.exp(lc) * st.M), math.log(SEC51_ETA / 20),
-                           math.log(SEC51_ETA * 20), iters=ctx.pick(45, 60))
+        x, fx = golden_min(
+            lambda lc: err(math.exp(lc) * st.M),
+            math.log(SEC51_ETA / 20),
+            math.log(SEC51_ETA * 20),
+            iters=ctx.pick(45, 60),
+        )
         return math.exp(x), fx
 
     return ctx.cached(("sec51_family", j, nn), run)
@@ -345,15 +379,21 @@ class OptimalAFamily(Check):
         out = []
         for j, st in enumerate(allocation_settings(ctx, 6, 3, "optimal")):
             ns = _sec51_ns(ctx)
-            printed = np.asarray(evaluate(part(claim.formula, 0),
-                                          {"Sigma0": st.Sigma0, "Delta": st.Delta},
-                                          {"eta": SEC51_ETA, "d": st.d}), dtype=float)
+            printed = np.asarray(
+                evaluate(
+                    part(claim.formula, 0),
+                    {"Sigma0": st.Sigma0, "Delta": st.Delta},
+                    {"eta": SEC51_ETA, "d": st.d},
+                ),
+                dtype=float,
+            )
             cs, deltas = [], []
             for nn in ns:
                 c, _ = _optimal_family(ctx, st, j, nn)
                 cs.append(c)
-                deltas.append(float(np.linalg.norm(c * st.M - printed) /
-                                    max(np.linalg.norm(printed), 1e-300)))
+                deltas.append(
+                    float(np.linalg.norm(c * st.M - printed) / max(np.linalg.norm(printed), 1e-300))
+                )
             slope = float(np.polyfit(np.log(ns), np.log(np.maximum(deltas, 1e-300)), 1)[0])
             ok = slope <= -0.5 and deltas[-1] <= 0.05
             out.append(
@@ -365,16 +405,19 @@ class OptimalAFamily(Check):
                     params={**st.params(), "eta": SEC51_ETA, "n": list(ns)},
                     claimed=0.0,
                     measured=deltas,
-                    detail="c*_n = " + ", ".join(f"{c:.5g}" for c in cs)
+                    detail="c*_n = "
+                    + ", ".join(f"{c:.5g}" for c in cs)
                     + f" (η = {SEC51_ETA}); relative distance to printed "
-                    + ", ".join(f"{x:.3g}" for x in deltas) + f"; log-log slope {slope:.2f}",
+                    + ", ".join(f"{x:.3g}" for x in deltas)
+                    + f"; log-log slope {slope:.2f}",
                 )
             )
         return out
 
 
-def offu_evidence(label: str, base_err: float, ray_results: list[tuple[str, float, float]],
-                  params: dict) -> Evidence:
+def offu_evidence(
+    label: str, base_err: float, ray_results: list[tuple[str, float, float]], params: dict
+) -> Evidence:
     """Evidence from off-U rays: ``ray_results`` = (direction, best t, best error); FAIL when a
     point off U has a lower exact error than the within-U minimiser (separate for testing)."""
     best = min(ray_results, key=lambda r: r[2])
@@ -387,8 +430,11 @@ def offu_evidence(label: str, base_err: float, ray_results: list[tuple[str, floa
         params=params,
         claimed=base_err,
         measured=best[2],
-        detail=("no off-U perturbation lowers the error; " if ok
-                else f"leaving U lowers the error by {-gain:.3g} (relative): ")
+        detail=(
+            "no off-U perturbation lowers the error; "
+            if ok
+            else f"leaving U lowers the error by {-gain:.3g} (relative): "
+        )
         + "; ".join(f"{name}: best t = {t:.3g}, error {e:.6g}" for name, t, e in ray_results)
         + f" (within-U minimiser: {base_err:.6g})",
     )
@@ -421,7 +467,7 @@ class OffUSearch(Check):
                 c, base = _optimal_family(ctx, st, j, nn)
                 err = _err_fn(st, nn, SEC51_ETA)
 
-                def rays(c=c, err=err, nn=nn):
+                def rays(c=c, err=err, nn=nn, st=st, dirs=dirs):
                     ctx.note(f"§5.1: off-U rays at n = {nn}")
                     res = []
                     for name, E in dirs:
@@ -430,15 +476,25 @@ class OffUSearch(Check):
                         vals = [err(c * st.M + t * E) for t in ts]
                         i = int(np.argmin(vals))
                         lo, hi = ts[max(i - 1, 0)], ts[min(i + 1, len(ts) - 1)]
-                        t, v = golden_min(lambda lt, E=E: err(c * st.M + math.exp(lt) * E),
-                                          math.log(lo), math.log(hi), iters=30)
+                        t, v = golden_min(
+                            lambda lt, E=E: err(c * st.M + math.exp(lt) * E),
+                            math.log(lo),
+                            math.log(hi),
+                            iters=30,
+                        )
                         res.append((name, math.exp(t), v))
                     return res
 
                 res = ctx.cached(("sec51_offu", j, nn), rays)
-                out.append(offu_evidence(
-                    f"no post-training covariance off U beats the within-U minimiser, n = {nn}, "
-                    f"{st.label}", base, res, {**st.params(), "n": nn, "eta": SEC51_ETA}))
+                out.append(
+                    offu_evidence(
+                        "no post-training covariance off U beats the within-U minimiser, "
+                        f"n = {nn}, {st.label}",
+                        base,
+                        res,
+                        {**st.params(), "n": nn, "eta": SEC51_ETA},
+                    )
+                )
         return out
 
 
@@ -466,8 +522,10 @@ class PostTestWitness(Check):
                 return numerics.one_step_error_samples(V, st.Sigma, nn, r, size, method="wishart")
 
             N = ctx.pick(20_000, 400_000)
-            res = ctx.cached(("sec51_witness", scale, N), lambda sample=sample, rng=rng:
-                             numerics.mc_estimate(sample, N, rng))
+            res = ctx.cached(
+                ("sec51_witness", scale, N),
+                lambda sample=sample, rng=rng, N=N: numerics.mc_estimate(sample, N, rng),
+            )
             z, p = z_test(res.mean, exact, res.stderr)
             out.append(
                 Evidence(
@@ -534,32 +592,50 @@ class InsightPopulation(Check):
         dd, grid = insight_grid(ctx)
         groups: dict = {}
         for rho, f, r, nn in grid:
-            m = int(round(f * dd))
+            m = round(f * dd)
             arms = insight_arms(dd, m, rho, r)
             Sig = arms["Sigma0"] + arms["Delta"]
-            errs = ctx.cached(("insight_pop", dd, rho, f, r, nn), lambda arms=arms, Sig=Sig, nn=nn: {
-                a: post_test_error(vinf_numeric(arms[a], arms["Sigma0"], nn, INSIGHT_ETA), Sig, nn)
-                for a in ("aligned", "covered")
-            })
+
+            def pop(arms=arms, Sig=Sig, nn=nn):
+                return {
+                    a: post_test_error(
+                        vinf_numeric(arms[a], arms["Sigma0"], nn, INSIGHT_ETA), Sig, nn
+                    )
+                    for a in ("aligned", "covered")
+                }
+
+            errs = ctx.cached(("insight_pop", dd, rho, f, r, nn), pop)
             groups.setdefault((r, nn), []).append((rho, f, errs))
         out = []
         for (r, nn), rows in groups.items():
-            bad = [(rho, f, e) for rho, f, e in rows
-                   if not _relation(claim, e["aligned"], e["covered"])]
+            bad = [
+                (rho, f, e)
+                for rho, f, e in rows
+                if not _relation(claim, e["aligned"], e["covered"])
+            ]
             out.append(
                 Evidence(
                     kind="numeric",
                     label=f"printed relation at B = ∞, r = {r}, n = {nn}, all (ρ, m/d), d = {dd}",
                     outcome=Outcome.FAIL if bad else Outcome.PASS,
                     params={"d": dd, "r": r, "n": nn, "eta": INSIGHT_ETA},
-                    measured={f"rho={rho}, m/d={f}": [e["aligned"], e["covered"]]
-                              for rho, f, e in rows},
-                    detail=("fails at " + "; ".join(
-                        f"ρ={rho}, m/d={f}: aligned {e['aligned']:.4g} vs covered "
-                        f"{e['covered']:.4g}" for rho, f, e in bad)) if bad
-                    else "holds at every (ρ, m/d): " + "; ".join(
+                    measured={
+                        f"rho={rho}, m/d={f}": [e["aligned"], e["covered"]] for rho, f, e in rows
+                    },
+                    detail=(
+                        "fails at "
+                        + "; ".join(
+                            f"ρ={rho}, m/d={f}: aligned {e['aligned']:.4g} vs covered "
+                            f"{e['covered']:.4g}"
+                            for rho, f, e in bad
+                        )
+                    )
+                    if bad
+                    else "holds at every (ρ, m/d): "
+                    + "; ".join(
                         f"ρ={rho}, m/d={f}: {e['aligned']:.4g} vs {e['covered']:.4g}"
-                        for rho, f, e in rows),
+                        for rho, f, e in rows
+                    ),
                 )
             )
         return out
@@ -573,38 +649,45 @@ class InsightExact(Check):
 
     name: str = field(default="insight_exact", init=False)
 
-    def run(self, claim: Claim, ctx: RunContext) -> list[Evidence]:
+    @staticmethod
+    def exact_errors(rho: sp.Expr, m: int, r: sp.Expr, nn: int, dd: int = 10) -> dict:
+        """Exact population post-test errors of both arms (η = 1/5, rational arithmetic)."""
         from theory.claims.gaussian_moments import lemma_A1
 
-        derived = ctx.cached(("vinf_derived",), vinf_derived)
+        e_ = sp.Rational(1, 5)
+        a = e_ * (rho + 1)
+        ac = (m * a + (dd - m) * r - m * r) / (dd - m)
+        S0 = sp.diag(*([rho] * m + [1] * (dd - m)))
+        D = sp.diag(*([1] * m + [0] * (dd - m)))
+        arms = {
+            "aligned": sp.diag(*([a] * m + [r] * (dd - m))),
+            "covered": sp.diag(*([r] * m + [ac] * (dd - m))),
+        }
+        out = {}
+        for name, Am in arms.items():
+            V = evaluate_exact(vinf_derived(), {"A": Am, "Sigma0": S0}, {d: dd, n: nn, eta: e_})
+            out[name] = sp.nsimplify(
+                evaluate_exact(lemma_A1.formula, {"A": V, "Sigma": S0 + D}, {d: dd, n: nn})
+            )
+        return out
+
+    def run(self, claim: Claim, ctx: RunContext) -> list[Evidence]:
         dd = 10
         pts = [(sp.Rational(1, 10), 5, 0, 100), (sp.Rational(1, 10), 1, sp.Rational(1, 100), 100)]
         if ctx.full:
             pts += [(sp.Integer(1), 1, sp.Rational(1, 10), 10), (sp.Integer(2), 5, 0, 10)]
         out = []
-        e_ = sp.Rational(1, 5)
         for rho, m, r, nn in pts:
-            a = e_ * (rho + 1)
-            tau = m * a + (dd - m) * r
-            ac = (tau - m * r) / (dd - m)
-            S0 = sp.diag(*([rho] * m + [1] * (dd - m)))
-            D = sp.diag(*([1] * m + [0] * (dd - m)))
-            arms = {"aligned": sp.diag(*([a] * m + [r] * (dd - m))),
-                    "covered": sp.diag(*([r] * m + [ac] * (dd - m)))}
-
-            def exact(Am, S0=S0, D=D, nn=nn):
-                V = evaluate_exact(derived, {"A": Am, "Sigma0": S0}, {d: dd, n: nn, eta: e_})
-                return sp.nsimplify(evaluate_exact(lemma_A1.formula, {"A": V, "Sigma": S0 + D},
-                                                   {d: dd, n: nn}))
-
-            errs = ctx.cached(("insight_exact", str(rho), m, str(r), nn),
-                              lambda arms=arms, exact=exact: {k: exact(v) for k, v in arms.items()})
+            errs = ctx.cached(
+                ("insight_exact", str(rho), m, str(r), nn),
+                lambda rho=rho, m=m, r=r, nn=nn: self.exact_errors(rho, m, r, nn),
+            )
             ok = _relation(claim, errs["aligned"], errs["covered"])
             out.append(
                 Evidence(
                     kind="symbolic",
-                    label=f"printed relation, exact (B = ∞), d = {dd}, ρ = {rho}, m = {m}, r = {r}, "
-                    f"n = {nn}",
+                    label=f"printed relation, exact (B = ∞), d = {dd}, ρ = {rho}, m = {m}, "
+                    f"r = {r}, n = {nn}",
                     outcome=Outcome.PASS if ok else Outcome.FAIL,
                     detail=f"aligned {errs['aligned']} ≈ {float(errs['aligned']):.6g}; covered "
                     f"{errs['covered']} ≈ {float(errs['covered']):.6g}",
@@ -629,7 +712,7 @@ class InsightFiniteB(Check):
         lhs_name = str(rel.lhs)
         out = []
         for rho, f, r, nn in grid:
-            m = int(round(f * dd))
+            m = round(f * dd)
             arms = insight_arms(dd, m, rho, r)
             Sig = arms["Sigma0"] + arms["Delta"]
             V0 = -np.linalg.inv(gamma0(arms["Sigma0"], nn))
@@ -641,8 +724,9 @@ class InsightFiniteB(Check):
                     vals = []
                     for i in range(R):
                         data = numerics.make_sft_data(arms[a], nn, B, rng)
-                        V = numerics.sft_minimiser(data, V0, eta=INSIGHT_ETA, k=1,
-                                                   check_structure=i == 0)
+                        V = numerics.sft_minimiser(
+                            data, V0, eta=INSIGHT_ETA, k=1, check_structure=i == 0
+                        )
                         vals.append(post_test_error(V, Sig, nn))
                     res[a] = np.array(vals)
                 return res
@@ -658,8 +742,16 @@ class InsightFiniteB(Check):
                 Evidence(
                     kind="monte_carlo",
                     label=f"printed relation at B = {B}, ρ = {rho}, m/d = {f}, r = {r}, n = {nn}",
-                    params={"d": dd, "B": B, "rho": rho, "m": m, "r": r, "n": nn,
-                            "eta": INSIGHT_ETA, "replicates": R},
+                    params={
+                        "d": dd,
+                        "B": B,
+                        "rho": rho,
+                        "m": m,
+                        "r": r,
+                        "n": nn,
+                        "eta": INSIGHT_ETA,
+                        "replicates": R,
+                    },
                     claimed=str(rel),
                     measured=[means["aligned"], means["covered"]],
                     stderr=se,

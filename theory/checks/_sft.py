@@ -30,7 +30,7 @@ from theory._params import random_covariance, random_matrix
 from theory._verdict import Evidence, Outcome, z_test
 from theory.checks._sft_setup import SFTData, part, sft_data, vinf_derived
 from theory.checks._symbolic import _short, exact_difference
-from theory.symbols import Gamma0, LambdaMax, LambdaMinPlus, Phi, pinv
+from theory.symbols import Gamma0, LambdaMax, LambdaMinPlus, Phi
 
 if TYPE_CHECKING:
     from theory._context import RunContext
@@ -48,8 +48,8 @@ __all__ = [
     "SpeedWithK",
     "StepSizeBound",
     "ZeroLossConditions",
-    "conditions_evidence",
     "ck_symbol",
+    "conditions_evidence",
     "gamma_symbol",
     "i_symbol",
     "t_symbol",
@@ -81,14 +81,18 @@ def conditions_evidence(blocks, cond) -> list[Evidence]:
     rx, ry, _rw, rc = blocks
     others_zero = not (rx.terms or ry.terms or rc.terms)
     no_w = all(
-        letter.name != "Wt" for (word, traces) in cond["r0"].terms for t in (word, *traces)
+        letter.name != "Wt"
+        for (word, traces) in cond["r0"].terms
+        for t in (word, *traces)
         for letter in t
     )
     a_zero = not cond["a_at_identity"].terms
 
     def ev(ok, label, detail):
         return Evidence(
-            kind="symbolic", label=label, outcome=Outcome.PASS if ok else Outcome.FAIL,
+            kind="symbolic",
+            label=label,
+            outcome=Outcome.PASS if ok else Outcome.FAIL,
             detail=detail,
         )
 
@@ -96,8 +100,7 @@ def conditions_evidence(blocks, cond) -> list[Evidence]:
         ev(
             others_zero,
             "residual of the x, y and const rows of every supervised column ≡ 0 (every d)",
-            "only the w-rows carry a residual" if others_zero
-            else f"x: {rx}; y: {ry}; const: {rc}",
+            "only the w-rows carry a residual" if others_zero else f"x: {rx}; y: {ry}; const: {rc}",
         ),
         ev(
             no_w,
@@ -109,7 +112,9 @@ def conditions_evidence(blocks, cond) -> list[Evidence]:
             a_zero,
             "at W̃ = I the u⁰ coefficient vanishes, leaving the single condition ṼΦ = −ηΩ",
             "a(W̃ = I) ≡ 0: the nearest zero-loss point has W̃ = I and Ṽ = the point of "
-            "{ṼΦ = −ηΩ} nearest Ṽ_0" if a_zero else f"a(W̃ = I) = {cond['a_at_identity']}",
+            "{ṼΦ = −ηΩ} nearest Ṽ_0"
+            if a_zero
+            else f"a(W̃ = I) = {cond['a_at_identity']}",
         ),
     ]
 
@@ -162,7 +167,7 @@ class MinDistanceSymbolic(Check):
             first = next(nonzero, None)
             resid_zero = first is None
             where = f"d={dd}, B={B}"
-            if B <= dd:
+            if dd >= B:
                 diff = exact_difference(printed, sol)
                 ok = diff is None and w_ok and resid_zero
                 detail = (
@@ -221,8 +226,7 @@ def thm41_settings(ctx: RunContext) -> list[SFTData]:
         A = random_covariance(rng, dd, condition=5.0)
         S0 = random_covariance(rng, dd, condition=3.0)
         out.append(
-            sft_data(ctx, ("thm41", j), label=label, d=dd, n=nn, B=B, k=kk, eta=0.3, A=A,
-                     Sigma0=S0)
+            sft_data(ctx, ("thm41", j), label=label, d=dd, n=nn, B=B, k=kk, eta=0.3, A=A, Sigma0=S0)
         )
     return out
 
@@ -254,6 +258,7 @@ class RidgePath(Check):
     def run(self, claim: Claim, ctx: RunContext) -> list[Evidence]:
         out = []
         for j, s in enumerate(thm41_settings(ctx)):
+
             def path(s=s):
                 ctx.note(f"ridge path at {s.label}")
                 return numerics.ridge_path(s.data, s.V0, LAMBDAS, eta=s.eta, k=s.k)
@@ -303,7 +308,7 @@ class NearestZeroLoss(Check):
             L0 = numerics.sparse_sft_loss_and_grad(s.data, *init, eta=s.eta, k=s.k)[0]
             Lstar = numerics.sparse_sft_loss_and_grad(s.data, *star, eta=s.eta, k=s.k)[0]
             tol = 1e-20 * max(1.0, L0)
-            zero = [(v, w) for v, w, L in found if L <= tol]
+            zero = [(v, w) for v, w, L in found if tol >= L]
             dstar = _distance(star, init)
             dists = [_distance(p, init) for p in zero]
             nearest = min(dists) if dists else math.inf
@@ -312,8 +317,10 @@ class NearestZeroLoss(Check):
             if zero:
                 jmin = int(np.argmin(dists))
                 gap = _distance(zero[jmin], star)
-                seen = (f"{len(zero)} zero-loss points found; nearest at distance {nearest:.6g} "
-                        f"(printed point: {dstar:.6g}; nearest found − printed: {gap:.2g})")
+                seen = (
+                    f"{len(zero)} zero-loss points found; nearest at distance {nearest:.6g} "
+                    f"(printed point: {dstar:.6g}; nearest found − printed: {gap:.2g})"
+                )
             else:
                 least = min(L for _, _, L in found)
                 seen = f"no zero-loss point found from {len(found)} starts (least loss {least:.3g})"
@@ -339,8 +346,10 @@ class NearestZeroLoss(Check):
         starts = [init]
         for scale in np.geomspace(0.2, 2.0, ctx.pick(*self.starts)):
             starts.append(
-                (s.V0 + random_matrix(rng, s.d, scale=scale),
-                 np.eye(s.d) + random_matrix(rng, s.d, scale=scale))
+                (
+                    s.V0 + random_matrix(rng, s.d, scale=scale),
+                    np.eye(s.d) + random_matrix(rng, s.d, scale=scale),
+                )
             )
         found = []
         for st in starts:
@@ -356,8 +365,17 @@ class NearestZeroLoss(Check):
 
 # ===================================================================== Theorem 4.2
 #: the order of the printed parts in the formula tuple of Theorem 4.2
-THM42_PARTS = ("loss", "grad", "c_k", "gamma_max", "alpha", "gamma_opt", "alpha_opt", "vstar",
-               "bound")
+THM42_PARTS = (
+    "loss",
+    "grad",
+    "c_k",
+    "gamma_max",
+    "alpha",
+    "gamma_opt",
+    "alpha_opt",
+    "vstar",
+    "bound",
+)
 
 
 def thm42_part(formula: sp.Tuple, name: str) -> sp.Expr:
@@ -458,8 +476,10 @@ class LossGradientSymbolic(Check):
         derived_ck = sp.Sum((ds.rho**i_symbol) ** 2, (i_symbol, 0, k))
         printed_ck = thm42_part(f, "c_k")
         diff_ck = sp.simplify((derived_ck - printed_ck).doit())
-        ok_ck = a_zero and diff_ck == 0 and all(
-            sp.expand(_at_k(derived_ck - printed_ck, j)) == 0 for j in range(7)
+        ok_ck = (
+            a_zero
+            and diff_ck == 0
+            and all(sp.expand(_at_k(derived_ck - printed_ck, j)) == 0 for j in range(7))
         )
         out.append(
             Evidence(
@@ -476,8 +496,9 @@ class LossGradientSymbolic(Check):
         # index level
         fails = []
         for kk in ctx.pick((1,), (0, 1, 2)):
-            L, subs = ctx.cached(("sft_loss_explicit", 2, 2, kk),
-                                 lambda kk=kk: ds.sft_loss_explicit(2, 2, kk))
+            L, subs = ctx.cached(
+                ("sft_loss_explicit", 2, 2, kk), lambda kk=kk: ds.sft_loss_explicit(2, 2, kk)
+            )
             mats = {"Vt": subs["Vt"], "Phi": subs["Phi"], "Omega": subs["Omega"]}
             scal = {d: 2, Bsym: 2}
             pl = evaluate_exact(_at_k(thm42_part(f, "loss"), kk, f), mats, scal)
@@ -508,8 +529,9 @@ class LossGradientSymbolic(Check):
         pts = _rational_points(rng, ctx.pick(6, 20))
         fails = []
         for kk in ctx.pick((1, 3), (0, 1, 2, 3, 4)):
-            _, K = linear_part(ctx.cached(("sft_grad_folded", kk),
-                                          lambda kk=kk: ds.sft_gradient_folded(kk)))
+            _, K = linear_part(
+                ctx.cached(("sft_grad_folded", kk), lambda kk=kk: ds.sft_gradient_folded(kk))
+            )
             K = K.simplified()
             (term, s), *rest = K.terms.items()
             if rest or term != ((LETTERS["Phi"], LETTERS["Phi"].T), ()):
@@ -521,8 +543,13 @@ class LossGradientSymbolic(Check):
                 for name in ("gamma_max", "alpha", "gamma_opt", "alpha_opt")
             }
             for pt in pts:
-                vals = {lmax: pt["lmax"], lmin: pt["lmin"], gamma_symbol: pt[gamma_symbol],
-                        eta: pt[eta], Bsym: pt[Bsym]}
+                vals = {
+                    lmax: pt["lmax"],
+                    lmin: pt["lmin"],
+                    gamma_symbol: pt[gamma_symbol],
+                    eta: pt[eta],
+                    Bsym: pt[Bsym],
+                }
                 sv = s.xreplace(vals)
 
                 def alpha(gam, sv=sv, vals=vals):  # contraction of E ↦ E(I − γK) on range(Φ)
@@ -543,7 +570,9 @@ class LossGradientSymbolic(Check):
             label="step-size limit γ_max, rate α(γ) and α(γ_opt) from the derived Hessian "
             f"(exact at {len(pts)} random rational points, k = {ctx.pick('1, 3', '0..4')})",
             outcome=Outcome.FAIL if fails else Outcome.PASS,
-            detail=fails[0] if fails else "derived K = (c_k/B)ΦΦᵀ: 2/λ_max(K) and "
+            detail=fails[0]
+            if fails
+            else "derived K = (c_k/B)ΦΦᵀ: 2/λ_max(K) and "
             "max|1 − γλ(K)| agree with the printed γ_max, α and α_opt",
         )
 
@@ -563,13 +592,17 @@ def thm42_settings(ctx: RunContext) -> list[SFTData]:
         ("d=4, n=6, B=3, k=1 (B < d)", 4, 6, 3, 1),
     ]
     if ctx.full:
-        cases += [("d=5, n=10, B=60, k=4", 5, 10, 60, 4), ("d=6, n=4, B=6, k=3 (B = d)", 6, 4, 6, 3)]
+        cases += [
+            ("d=5, n=10, B=60, k=4", 5, 10, 60, 4),
+            ("d=6, n=4, B=6, k=3 (B = d)", 6, 4, 6, 3),
+        ]
     out = []
     for j, (label, dd, nn, B, kk) in enumerate(cases):
         A = random_covariance(rng, dd, condition=4.0)
         S0 = random_covariance(rng, dd, condition=3.0)
-        out.append(sft_data(ctx, ("thm42", j), label=label, d=dd, n=nn, B=B, k=kk, eta=0.3,
-                            A=A, Sigma0=S0))
+        out.append(
+            sft_data(ctx, ("thm42", j), label=label, d=dd, n=nn, B=B, k=kk, eta=0.3, A=A, Sigma0=S0)
+        )
     return out
 
 
@@ -589,8 +622,10 @@ class LossGradientNumeric(Check):
             L, gV, _ = numerics.sparse_sft_loss_and_grad(s.data, Vt, None, eta=s.eta, k=s.k)
             pl = float(_ev(s, claim.formula, "loss", {"Vt": Vt}))
             pg = np.asarray(_ev(s, claim.formula, "grad", {"Vt": Vt}))
-            err = max(abs(L - pl) / max(1.0, abs(pl)),
-                      float(np.max(np.abs(gV - pg))) / max(1.0, float(np.max(np.abs(pg)))))
+            err = max(
+                abs(L - pl) / max(1.0, abs(pl)),
+                float(np.max(np.abs(gV - pg))) / max(1.0, float(np.max(np.abs(pg)))),
+            )
             out.append(
                 Evidence(
                     kind="numeric",
@@ -632,8 +667,9 @@ class StepSizeBound(Check):
             steps = [(f"{fr:g}·γ_max", fr * gmax) for fr in self.fractions]
             steps.append(("γ_opt", gopt))
             for label, gam in steps:
-                traj = ctx.cached(("thm42_gd", j, float(gam), T),
-                                  lambda s=s, gam=gam: self._traj(s, gam, T, ctx))
+                traj = ctx.cached(
+                    ("thm42_gd", j, float(gam), T), lambda s=s, gam=gam: self._traj(s, gam, T, ctx)
+                )
                 err = np.sqrt(np.sum((traj - vstar) ** 2, axis=(1, 2)))
                 alpha = float(_ev(s, f, "alpha", gamma=gam))
                 full = self._bound(s, f, gam, T)
@@ -644,13 +680,14 @@ class StepSizeBound(Check):
                 live &= full > 1e3 * floor
                 tight = float(np.max(err[live] / full[live])) if finite and live.any() else np.nan
                 tail = int(np.nonzero(live)[0][-1]) if live.any() else 1
-                rate = float((err[tail] / err[0]) ** (1 / tail)) if finite and err[0] > 0 else np.inf
+                rate = (
+                    float((err[tail] / err[0]) ** (1 / tail)) if finite and err[0] > 0 else np.inf
+                )
                 worst = int(np.argmax(err - full)) if finite else -1
                 out.append(
                     Evidence(
                         kind="numeric",
-                        label=f"‖Ṽ_t − Ṽ*‖ ≤ α^t‖Γ0⁻¹ + Ṽ*‖ for t ≤ {T}, γ = {label}, at "
-                        f"{s.label}",
+                        label=f"‖Ṽ_t − Ṽ*‖ ≤ α^t‖Γ0⁻¹ + Ṽ*‖ for t ≤ {T}, γ = {label}, at {s.label}",
                         outcome=Outcome.PASS if ok else Outcome.FAIL,
                         params={**s.params(), "gamma": gam, "steps": T},
                         claimed=float(full[-1]),
@@ -660,15 +697,21 @@ class StepSizeBound(Check):
                             f"α = {alpha:.6g}; tightness max over 1 ≤ t ≤ {tail} of "
                             f"‖Ṽ_t − Ṽ*‖/bound_t = {tight:.3g}; empirical rate "
                             f"(‖Ṽ_t − Ṽ*‖/‖Ṽ_0 − Ṽ*‖)^(1/t) = {rate:.6g} at t = {tail}"
-                            + ("" if ok else f"; first violation near t = {worst}: "
-                               f"{err[worst]:.4g} > {full[worst]:.4g}"
-                               if finite else "; GD diverged")
+                            + (
+                                ""
+                                if ok
+                                else f"; first violation near t = {worst}: "
+                                f"{err[worst]:.4g} > {full[worst]:.4g}"
+                                if finite
+                                else "; GD diverged"
+                            )
                         ),
                     )
                 )
             gam = self.beyond * gmax
-            traj = ctx.cached(("thm42_gd", j, float(gam), T), lambda s=s, gam=gam:
-                              self._traj(s, gam, T, ctx))
+            traj = ctx.cached(
+                ("thm42_gd", j, float(gam), T), lambda s=s, gam=gam: self._traj(s, gam, T, ctx)
+            )
             err = np.sqrt(np.sum((traj - vstar) ** 2, axis=(1, 2)))
             last = err[np.isfinite(err)][-1]
             ok = not (last < err[0])
@@ -695,8 +738,9 @@ class StepSizeBound(Check):
         probe = sorted({0, 1, 2, 3, T // 2, T})
         vals = {t: float(_ev(s, f, "bound", gamma=gam, t=t)) for t in probe}
         b0, b1 = vals[0], vals[1]
-        if b0 > 0 and all(np.isclose(vals[t], b0 * (b1 / b0) ** t, rtol=1e-8, atol=0)
-                          for t in probe):
+        if b0 > 0 and all(
+            np.isclose(vals[t], b0 * (b1 / b0) ** t, rtol=1e-8, atol=0) for t in probe
+        ):
             return b0 * (b1 / b0) ** np.arange(T + 1)
         return np.array([float(_ev(s, f, "bound", gamma=gam, t=t)) for t in range(T + 1)])
 
@@ -751,8 +795,9 @@ class KIndependence(Check):
         for j, s in enumerate(thm42_settings(ctx)):
             mins = ctx.cached(
                 ("remark41_minimisers", j),
-                lambda s=s: [numerics.sft_minimiser(s.data, s.V0, eta=s.eta, k=kk)
-                             for kk in range(4)],
+                lambda s=s: [
+                    numerics.sft_minimiser(s.data, s.V0, eta=s.eta, k=kk) for kk in range(4)
+                ],
             )
             printed = [np.asarray(s.evaluate(vt, k=kk), dtype=float) for kk in range(4)]
             spread = max(_fro(m - mins[0]) for m in mins)
@@ -778,13 +823,18 @@ class KIndependence(Check):
 def remark41_settings(ctx: RunContext) -> list[SFTData]:
     """An ill-conditioned M (B close to d) and a well-conditioned one (B ≫ d)."""
     rng = ctx.rng("remark41", "setting")[1]
-    cases = [("d=3, n=20, B=5 (ill-conditioned M)", 3, 20, 5),
-             ("d=3, n=20, B=100 (well-conditioned M)", 3, 20, 100)]
+    cases = [
+        ("d=3, n=20, B=5 (ill-conditioned M)", 3, 20, 5),
+        ("d=3, n=20, B=100 (well-conditioned M)", 3, 20, 100),
+    ]
     out = []
     for j, (label, dd, nn, B) in enumerate(cases):
         A = random_covariance(rng, dd, condition=2.0)
-        out.append(sft_data(ctx, ("remark41", j), label=label, d=dd, n=nn, B=B, k=3, eta=0.3,
-                            A=A, Sigma0=A))
+        out.append(
+            sft_data(
+                ctx, ("remark41", j), label=label, d=dd, n=nn, B=B, k=3, eta=0.3, A=A, Sigma0=A
+            )
+        )
     return out
 
 
@@ -804,8 +854,10 @@ class SpeedWithK(Check):
         rel = part(claim.formula, 1)
         out = []
         for j, s in enumerate(remark41_settings(ctx)):
-            target = ctx.cached(("remark41_target", j),
-                                lambda s=s: numerics.sft_minimiser(s.data, s.V0, eta=s.eta, k=0))
+            target = ctx.cached(
+                ("remark41_target", j),
+                lambda s=s: numerics.sft_minimiser(s.data, s.V0, eta=s.eta, k=0),
+            )
             lam = np.linalg.eigvalsh(s.Phi @ s.Phi.T)
             lmax, lmin = lam[-1], lam[lam > 1e-10 * lam[-1]][0]
             cs = [sum((1 - s.eta) ** (2 * i) for i in range(kk + 1)) for kk in range(4)]
@@ -814,15 +866,19 @@ class SpeedWithK(Check):
                 counts = ctx.cached(
                     ("remark41_counts", j, fr),
                     lambda s=s, gam=gam, target=target: [
-                        numerics.sft_gd_iterations(s.data, s.V0, target, eta=s.eta, k=kk,
-                                                   step=gam, max_steps=4000)
+                        numerics.sft_gd_iterations(
+                            s.data, s.V0, target, eta=s.eta, k=kk, step=gam, max_steps=4000
+                        )
                         for kk in range(4)
                     ],
                 )
-                holds = [bool(rel.subs({N_iter(k + 1): counts[kk + 1], N_iter(k): counts[kk]}))
-                         for kk in range(3)]
-                alphas = [max(abs(1 - gam * c * lmax / s.B), abs(1 - gam * c * lmin / s.B))
-                          for c in cs]
+                holds = [
+                    bool(rel.subs({N_iter(k + 1): counts[kk + 1], N_iter(k): counts[kk]}))
+                    for kk in range(3)
+                ]
+                alphas = [
+                    max(abs(1 - gam * c * lmax / s.B), abs(1 - gam * c * lmin / s.B)) for c in cs
+                ]
                 out.append(
                     Evidence(
                         kind="numeric",
@@ -846,10 +902,16 @@ def prop43_settings(ctx: RunContext) -> list[tuple[str, np.ndarray, np.ndarray]]
     """(label, A, Σ0) with A invertible and A singular (rank 2, not axis-aligned), d = 3."""
     rng = ctx.rng("prop43", "setting")[1]
     return [
-        ("d=3, invertible A (cond 4)", random_covariance(rng, 3, condition=4.0),
-         random_covariance(rng, 3, condition=3.0)),
-        ("d=3, singular A (rank 2)", random_covariance(rng, 3, rank=2, condition=3.0),
-         random_covariance(rng, 3, condition=3.0)),
+        (
+            "d=3, invertible A (cond 4)",
+            random_covariance(rng, 3, condition=4.0),
+            random_covariance(rng, 3, condition=3.0),
+        ),
+        (
+            "d=3, singular A (rank 2)",
+            random_covariance(rng, 3, rank=2, condition=3.0),
+            random_covariance(rng, 3, condition=3.0),
+        ),
     ]
 
 
@@ -870,8 +932,9 @@ def _prop43_sweep(ctx: RunContext, j: int, A: np.ndarray, S0: np.ndarray):
         for B in Bs:
             for _ in range(R):
                 data = numerics.make_sft_data(A, n_, B, rng)
-                rows.append((B, numerics.sft_minimiser(data, V0, eta=eta_, k=k_,
-                                                       check_structure=not rows)))
+                rows.append(
+                    (B, numerics.sft_minimiser(data, V0, eta=eta_, k=k_, check_structure=not rows))
+                )
         return rows
 
     return seed, Bs, R, ctx.cached(("prop43_sweep", j), run)
@@ -914,13 +977,15 @@ class PopulationLimitRate(Check):
             se = float(np.sqrt(float(resid @ resid) / dof * np.linalg.inv(X.T @ X)[1, 1]))
             slope = float(beta[1])
             z, p = z_test(slope, -0.5, se, dof=dof)
-            means = {B: float(np.exp(np.mean([y[i] for i, (b, _) in enumerate(rows) if b == B])))
-                     for B in Bs}
+            means = {
+                B: float(np.exp(np.mean([y[i] for i, (b, _) in enumerate(rows) if b == B])))
+                for B in Bs
+            }
             out.append(
                 Evidence(
                     kind="rate",
-                    label=f"‖Ṽ*_B − Ṽ_∞‖_F ∝ B^(-1/2) ({'invertible form' if invertible else 'general form'}), "
-                    f"{label}, B = {list(Bs)}",
+                    label=f"‖Ṽ*_B − Ṽ_∞‖_F ∝ B^(-1/2) "
+                    f"({'invertible' if invertible else 'general'} form), {label}, B = {list(Bs)}",
                     params={"A": A, "Sigma0": S0, **_PROP43, "B": list(Bs), "replicates": R},
                     claimed=-0.5,
                     measured=slope,
@@ -948,8 +1013,8 @@ class PopulationLimitMC(Check):
         out = []
         for j, (label, A, S0) in enumerate(prop43_settings(ctx)):
             seed, Bs, R, rows = _prop43_sweep(ctx, j, A, S0)
-            top = np.array([v for B, v in rows if B == Bs[-1]])
-            for invertible in ((False, True) if j == 0 else (False,)):
+            top = np.array([v for B, v in rows if Bs[-1] == B])
+            for invertible in (False, True) if j == 0 else (False,):
                 vinf = _prop43_claimed(claim, A, S0, invertible)
                 mean = top.mean(0)
                 se = top.std(0, ddof=1) / np.sqrt(R)
@@ -1021,8 +1086,10 @@ class PopulationLimitSymbolic(Check):
                     pr = evaluate_exact(_opaque_gamma(part(claim.formula, idx)), mats, scal)
                     diff = exact_difference(got, pr)
                     if diff is not None:
-                        fails.append(f"d={dd}, rank A={rank}, {what} form at {pt or 'symbolic'}: "
-                                     f"derived − printed has entry {_short(diff, 160)}")
+                        fails.append(
+                            f"d={dd}, rank A={rank}, {what} form at {pt or 'symbolic'}: "
+                            f"derived − printed has entry {_short(diff, 160)}"
+                        )
         return [
             Evidence(
                 kind="symbolic",
@@ -1031,7 +1098,7 @@ class PopulationLimitSymbolic(Check):
                 "rank 1, rational values otherwise), opaque Γ0⁻¹",
                 outcome=Outcome.FAIL if fails else Outcome.PASS,
                 measured=f"E[ΩΦᵀ]/B = {m1}; E[ΦΦᵀ]/B = {m2}",
-                detail="; ".join(fails[:2]) or f"exact equality (Wick: E[ΩΦᵀ]/B = {m1}, "
-                f"E[ΦΦᵀ]/B = {m2})",
+                detail="; ".join(fails[:2])
+                or f"exact equality (Wick: E[ΩΦᵀ]/B = {m1}, E[ΦΦᵀ]/B = {m2})",
             )
         ]

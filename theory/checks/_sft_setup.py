@@ -11,8 +11,8 @@ import numpy as np
 import sympy as sp
 
 import derivations._sft as ds
-from derivations._training import linear_part
 import numerics
+from derivations._training import linear_part
 from theory._evaluate import evaluate
 from theory.symbols import A, Gamma0, pinv
 
@@ -65,7 +65,7 @@ class SFTData:
         return {"Omega": self.Omega, "Phi": self.Phi, "Sigma0": self.Sigma0, "A": self.A, **extra}
 
     def scalars(self, **extra: float) -> dict[str, float]:
-        """d, n, B, k, η and the shorthand :math:`c_k = \sum_{i=0}^{k}(1-\eta)^{2i}` (§2)."""
+        r"""d, n, B, k, η and the shorthand :math:`c_k = \sum_{i=0}^{k}(1-\eta)^{2i}` (§2)."""
         kk = int(extra.get("k", self.k))
         ck = sum((1 - self.eta) ** (2 * i) for i in range(kk + 1))
         base = {"d": self.d, "n": self.n, "B": self.B, "k": self.k, "eta": self.eta, "c_k": ck}

@@ -17,6 +17,7 @@ from theory.checks._allocation import (
     OptimalASymbolic,
     PostTestWitness,
 )
+from theory.checks._sft_setup import vinf_derived
 from theory.symbols import A, Delta, Gamma0, I, Sigma0, eta, n, pinv
 
 #: the projector on U = range(Δ)
@@ -27,6 +28,13 @@ P_U = Delta * pinv(Delta)
 ON_U = P_U - eta * pinv((n + 1) / n * A + sp.Trace(A) / n * P_U) * (P_U * Sigma0 * P_U + Delta)
 OFF_U = -Gamma0.I * (I - P_U)
 
+
+def _derived_operator():
+    """Display: the two sides computed from the derived population limit Ṽ_∞."""
+    V = vinf_derived()
+    return sp.Tuple(P_U * (I + V * (Sigma0 + Delta)) * P_U, V * (I - P_U))
+
+
 sec_5_1_operator = Claim(
     id="sec_5_1_operator",
     reference="§5.1",
@@ -36,6 +44,7 @@ sec_5_1_operator = Claim(
     checks=(OperatorSymbolic(), OperatorMC()),
     section="§5.1",
     lhs_latex=r"\left(P_U(I + \tilde{V}_\infty\Sigma)P_U,\ \tilde{V}_\infty(I - P_U)\right)",
+    derivation=_derived_operator,
     expected="refuted",
     notes="Ṽ_∞ from (4.2), Σ = Σ0 + Δ. The off-U part holds. The on-U identity holds exactly "
     "when U is an invariant subspace of Σ0 (e.g. Fig. 1's diagonal setting); for a general Σ0 "
@@ -51,6 +60,14 @@ sec_5_1_operator = Claim(
 
 A_OPT = eta * (P_U * Sigma0 * P_U + Delta)
 
+
+def _derived_optimum():
+    """Display: the exact minimiser c*(n)·M along A = c·M at d = 2, Σ0 = diag(1/10, 1),
+    Δ = diag(1, 0), and its limit."""
+    (cstar,) = OptimalASymbolic.stationary_points(sp.Rational(1, 10))
+    return sp.Tuple(sp.factor(cstar) * (P_U * Sigma0 * P_U + Delta), sp.limit(cstar, n, sp.oo))
+
+
 sec_5_1_optimal_A = Claim(
     id="sec_5_1_optimal_A",
     reference="§5.1",
@@ -59,6 +76,7 @@ sec_5_1_optimal_A = Claim(
     checks=(OptimalASymbolic(), OptimalAFamily(), OffUSearch(), PostTestWitness()),
     section="§5.1",
     lhs_latex=r"A^{*}",
+    derivation=_derived_optimum,
     expected="refuted",
     notes="Post-test error: the exact formula of Lemma A.1 at Ṽ_∞(A) (4.2). Within range(A) = U "
     "and with U invariant under Σ0, the minimiser over c(P_UΣ0P_U + Δ) tends to the printed "
@@ -75,6 +93,14 @@ sec_5_1_optimal_A = Claim(
 ERR_ALIGNED = sp.Symbol("Err_aligned", positive=True)
 ERR_COVERED = sp.Symbol("Err_covered", positive=True)
 
+
+def _derived_insight():
+    """Display: the exact population errors of both arms at d = 10, ρ = 1/10, m = 1,
+    r = 1/100, n = 100 (a point where the relation fails)."""
+    errs = InsightExact.exact_errors(sp.Rational(1, 10), 1, sp.Rational(1, 100), 100)
+    return sp.Tuple(sp.Eq(ERR_ALIGNED, errs["aligned"]), sp.Eq(ERR_COVERED, errs["covered"]))
+
+
 insight_1 = Claim(
     id="insight_1",
     reference="§5.1, Insight 1",
@@ -84,6 +110,7 @@ insight_1 = Claim(
     checks=(InsightExact(), InsightPopulation(), InsightFiniteB()),
     section="§5.1",
     lhs_latex=r"\text{Insight 1}",
+    derivation=_derived_insight,
     expected="refuted",
     notes="Fig. 1's setting Σ0 = diag(ρ1_m, 1_{d−m}), Δ = diag(1_m, 0), η = 0.2: aligned data "
     "A_Δ = diag(η(ρ+1)1_m, r1_{d−m}); covered data A_c = diag(r1_m, a1_{d−m}) with the same "

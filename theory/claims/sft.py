@@ -12,19 +12,19 @@ from theory._claim import Claim
 from theory.checks._sft import (
     THM42_PARTS,
     KIndependence,
-    N_iter,
-    PopulationLimitMC,
-    PopulationLimitRate,
-    PopulationLimitSymbolic,
-    SpeedWithK,
-    ck_symbol,
     LossGradientNumeric,
     LossGradientSymbolic,
     MinDistanceSymbolic,
+    N_iter,
     NearestZeroLoss,
+    PopulationLimitMC,
+    PopulationLimitRate,
+    PopulationLimitSymbolic,
     RidgePath,
+    SpeedWithK,
     StepSizeBound,
     ZeroLossConditions,
+    ck_symbol,
     gamma_symbol,
     i_symbol,
     t_symbol,
@@ -81,12 +81,9 @@ thm_4_1 = Claim(
     "the ridge path with W̃ trained converges elsewhere (training W̃ lowers the loss further).",
     wrong_variants={
         "no_projection_term": sp.Tuple(-eta * Omega * pinv(Phi), I),
-        "sign_of_eta": sp.Tuple(
-            eta * Omega * pinv(Phi) - Gamma0.I * (I - Phi * pinv(Phi)), I
-        ),
+        "sign_of_eta": sp.Tuple(eta * Omega * pinv(Phi) - Gamma0.I * (I - Phi * pinv(Phi)), I),
     },
 )
-
 
 
 def thm42_formula(ck: sp.Expr, *, grad_has_ck: bool = True) -> sp.Tuple:
@@ -136,12 +133,22 @@ thm_4_2 = Claim(
     notes="The derived display shows (L_SFT, ∇L_SFT) at k = 1 and c_k for symbolic k. "
     "Tightness of the bound is reported per step size in the evidence.",
     wrong_variants={
-        "c_k_to_k_minus_1": thm42_formula(
-            sp.Sum(rho_c ** (2 * i_symbol), (i_symbol, 0, k - 1))
-        ),
+        "c_k_to_k_minus_1": thm42_formula(sp.Sum(rho_c ** (2 * i_symbol), (i_symbol, 0, k - 1))),
         "gradient_without_c_k": thm42_formula(c_k, grad_has_ck=False),
     },
 )
+
+
+def _derived_remark():
+    """Display: the derived nearest point (k-free) and the derived contraction factor of GD
+    at step γ, which depends on k only through c_k."""
+    lmax, lmin = LambdaMax(M), LambdaMinPlus(M)
+    alpha = sp.Max(
+        sp.Abs(1 - gamma_symbol * ck_symbol * lmax / Bsym),
+        sp.Abs(1 - gamma_symbol * ck_symbol * lmin / Bsym),
+    )
+    return sp.Tuple(_derived_nearest_point()[0], alpha)
+
 
 remark_4_1 = Claim(
     id="remark_4_1",
@@ -152,6 +159,7 @@ remark_4_1 = Claim(
     checks=(KIndependence(), SpeedWithK()),
     section="§4",
     lhs_latex=r"\left(\tilde{V}^{*}, \text{iterations}\right)",
+    derivation=_derived_remark,
     expected="refuted",
     notes="N(k) = GD iterations to a fixed accuracy at a step admissible for every k compared. "
     "Ṽ* is k-independent (the gradient only scales by c_k). The speed-up holds for steps "
