@@ -707,6 +707,8 @@ class InsightFiniteB(Check):
 
     def run(self, claim: Claim, ctx: RunContext) -> list[Evidence]:
         dd, grid = insight_grid(ctx)
+        if not ctx.full:  # quick tier: the long prompts only
+            grid = [g for g in grid if g[3] == 10 * dd]
         B, R = 2 * dd, ctx.pick(6, 16)
         rel = part(claim.formula, 0)
         lhs_name = str(rel.lhs)
