@@ -252,13 +252,14 @@ def ridge_path(
     k: int,
     start: tuple[ArrayLike, ArrayLike] | None = None,
     max_iter: int = 100,
-    gtol: float = 1e-11,
+    gtol: float | None = None,
 ) -> list[tuple[np.ndarray, np.ndarray, NewtonResult]]:
     r"""Minimisers of :math:`L(\tilde V, \tilde W) + \lambda(\|\tilde V - \tilde V_0\|_F^2 +
     \|\tilde W - I\|_F^2)` (L the real SFT loss, both blocks trained) for each λ of
     ``lambdas`` in turn, each run warm-started at the previous minimiser (the first at
     ``start``, default :math:`(\tilde V_0, I)`), by :func:`newton_minimise` (to a gradient
-    norm of ``gtol``).
+    norm of ``gtol``; default :math:`\min(10^{-11}, 10^{-6}\lambda)`, since the penalty's pull
+    along the set of minimisers of L is only of order λ).
 
     Returns ``[(V_tilde, W_tilde, NewtonResult), ...]`` in the order of ``lambdas``.
     """
@@ -283,7 +284,9 @@ def ridge_path(
             f = L + lam * (float(np.sum(DV * DV)) + float(np.sum(DW * DW)))
             return f, np.concatenate([(gV + 2 * lam * DV).ravel(), (gW + 2 * lam * DW).ravel()])
 
-        res = newton_minimise(fg, x, max_iter=max_iter, gtol=gtol)
+        # the penalty's pull along the zero-loss set is O(λ): resolve it (default 1e-6·λ)
+        tol = min(1e-11, 1e-6 * lam) if gtol is None else gtol
+        res = newton_minimise(fg, x, max_iter=max_iter, gtol=tol)
         x = res.x
         out.append((x[: d * d].reshape(d, d).copy(), x[d * d :].reshape(d, d).copy(), res))
     return out
