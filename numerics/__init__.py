@@ -5,6 +5,7 @@ Modules: ``_sampling`` (features, tasks, Wishart), ``_embedding`` (prompt layout
 sparse pattern), ``_lsa`` (forward pass, Gram-matrix fast path, CoT rollout),
 ``_montecarlo`` (estimates with standard errors), ``_estimators`` (per-prompt sample
 functions), ``_gradients`` (losses and hand-written gradients), ``_training`` (GD, Adam),
+``_sft`` (SFT in the sparse parametrisation: minimisers, ridge paths, GD trajectories),
 ``_benchmark`` (throughput against the matmul peak).
 """
 

@@ -945,7 +945,7 @@ _PROP43 = {"n": 6, "eta": 0.3, "k": 1}
 def _prop43_sweep(ctx: RunContext, j: int, A: np.ndarray, S0: np.ndarray):
     """Real-loss minimisers Ṽ*_B (nearest −Γ0⁻¹) for B on a geometric grid, R replicates."""
     Bs = ctx.pick((128, 512, 2048, 8192), (128, 512, 2048, 8192, 32768, 131072))
-    R = ctx.pick(6, 16)
+    R = ctx.pick(8, 16)
     seed, rng = ctx.rng("prop43", "sweep", j)
     n_, eta_, k_ = _PROP43["n"], _PROP43["eta"], _PROP43["k"]
     V0 = -np.linalg.inv((1 + 1 / n_) * S0 + np.trace(S0) / n_ * np.eye(3))
