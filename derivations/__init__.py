@@ -10,7 +10,7 @@ from derivations._isserlis import (
     isserlis_moment,
     wishart_moment,
 )
-from derivations._letters import LETTERS, d, eta, k, n, p
+from derivations._letters import LETTERS, Bsym, d, eta, k, n, p
 from derivations._lsa import embedding, gram_to_covariance, last_column, sparse_weights
 from derivations._tracepoly import Letter, TracePoly
 from derivations._wick import Gaussian, expect, perfect_matchings, set_partitions
@@ -18,6 +18,7 @@ from derivations._wick import Gaussian, expect, perfect_matchings, set_partition
 __all__ = [
     "LETTERS",
     "BlockMatrix",
+    "Bsym",
     "Gaussian",
     "Letter",
     "TracePoly",

@@ -12,6 +12,7 @@ from derivations._tracepoly import Letter
 
 __all__ = [
     "LETTERS",
+    "Bsym",
     "d",
     "eta",
     "k",
@@ -24,6 +25,7 @@ n = sp.Symbol("n", positive=True, integer=True)  # prompt length (pairs per prom
 p = sp.Symbol("p", nonnegative=True, integer=True)  # number of earlier iterate columns
 k = sp.Symbol("k", positive=True, integer=True)  # number of chain-of-thought steps
 eta = sp.Symbol("eta", positive=True)  # CoT step size, in (0, 1)
+Bsym = sp.Symbol("B", positive=True, integer=True)  # number of post-training prompts
 
 _ONE = sp.Integer(1)
 
@@ -46,4 +48,7 @@ LETTERS: dict[str, Letter] = {
     "Wp": Letter("Wp", d, p),  # earlier iterates, one per column
     "one_p": Letter("one_p", _ONE, p),  # the all-ones row under the earlier iterates
     "Gamma0": Letter("Gamma0", d, d, symmetric=True),  # an opaque Γ0 (for fixed-point checks)
+    # SFT data of B prompts (paper §2): Ω = [w*_1 … w*_B], Φ = [S_1 w*_1 … S_B w*_B]
+    "Omega": Letter("Omega", d, Bsym),
+    "Phi": Letter("Phi", d, Bsym),
 }

@@ -6,8 +6,9 @@ sparse pattern), ``_lsa`` (forward pass, Gram-matrix fast path, CoT rollout),
 ``_montecarlo`` (estimates with standard errors), ``_estimators`` (per-prompt sample
 functions), ``_gradients`` (losses and hand-written gradients), ``_training`` (GD, Adam),
 ``_os`` (outcome supervision: OS loss and back-propagation through the rollout,
-Hessian–vector products, Adam/GD training loops), ``_benchmark`` (throughput against the
-matmul peak).
+Hessian–vector products, Adam/GD training loops), ``_sft`` (SFT in the sparse
+parametrisation: minimisers, ridge paths, GD trajectories), ``_benchmark`` (throughput
+against the matmul peak).
 """
 
 from ._benchmark import matmul_peak, rng_normals_per_s, run_benchmark
@@ -77,6 +78,17 @@ from ._os import (
     top_hessian_eigenvalue,
 )
 from ._sampling import covariance_sqrt, sample_features, sample_tasks, sample_wishart
+from ._sft import (
+    NewtonResult,
+    minimise_sft_loss,
+    newton_minimise,
+    ridge_path,
+    sft_gd_iterations,
+    sft_gd_trajectory,
+    sft_minimiser,
+    sft_statistics,
+    sparse_sft_loss_and_grad,
+)
 from ._training import GDResult, adam, gradient_descent
 
 __all__ = [
@@ -84,6 +96,7 @@ __all__ = [
     "CVEstimate",
     "Estimate",
     "GDResult",
+    "NewtonResult",
     "PromptData",
     "RunningMoments",
     "StableStep",
@@ -116,6 +129,8 @@ __all__ = [
     "mc_estimate",
     "mc_estimate_cv",
     "mc_estimate_to_precision",
+    "minimise_sft_loss",
+    "newton_minimise",
     "normal_two_sided_p",
     "one_step_error_naive",
     "one_step_error_paired_samples",
@@ -128,16 +143,22 @@ __all__ = [
     "post_train",
     "post_train_many",
     "pretrain_loss_and_grad",
+    "ridge_path",
     "rng_normals_per_s",
     "run_benchmark",
     "sample_features",
     "sample_tasks",
     "sample_wishart",
     "samples_for_precision",
+    "sft_gd_iterations",
+    "sft_gd_trajectory",
     "sft_iterates",
     "sft_loss_and_grad",
     "sft_loss_and_grad_sparse",
     "sft_loss_and_grad_structured",
+    "sft_minimiser",
+    "sft_statistics",
+    "sparse_sft_loss_and_grad",
     "sparse_weights",
     "top_hessian_eigenvalue",
     "two_sample_z",

@@ -18,17 +18,23 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations import LETTERS, d, eta, k, n
+from derivations import LETTERS, Bsym, d, eta, k, n
+from theory._spectral import LambdaMax, LambdaMinPlus
 
 __all__ = [
     "LATEX_NAMES",
     "LETTERS",
     "A",
     "B",
+    "Bsym",
     "C",
     "Delta",
     "Gamma0",
     "I",
+    "LambdaMax",
+    "LambdaMinPlus",
+    "Omega",
+    "Phi",
     "PseudoInverse",
     "S",
     "Sigma",
@@ -63,6 +69,8 @@ Vt = matrix_symbol("Vt")
 Wt = matrix_symbol("Wt")
 w = matrix_symbol("w")
 wi = matrix_symbol("wi")
+Omega = matrix_symbol("Omega")  # d × B: the task vectors w*_τ of the SFT prompts
+Phi = matrix_symbol("Phi")  # d × B: the vectors S_τ w*_τ
 I = sp.Identity(d)
 
 #: Γ0 as printed in (3.7).
@@ -79,6 +87,8 @@ LATEX_NAMES: dict[sp.Basic, str] = {
     w: r"w^{*}",
     wi: r"\hat{w}_i",
     eta: r"\eta",
+    Omega: r"\Omega",
+    Phi: r"\Phi",
 }
 
 

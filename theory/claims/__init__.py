@@ -18,6 +18,8 @@ MODULES = (
     "theory.claims.gaussian_moments",
     "theory.claims.post_test_error",
     "theory.claims.outcome_supervision",
+    "theory.claims.sft",
+    "theory.claims.data_allocation",
 )
 
 

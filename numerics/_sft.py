@@ -1,0 +1,367 @@
+r"""SFT post-training of the real LSA in the sparse parametrisation (paper §4): the loss and its
+gradients at :math:`(\tilde V, \tilde W)`, gradient-descent trajectories, the exact minimiser of
+the real loss nearest a starting point, ridge paths and a small damped-Newton optimiser.
+
+Everything here goes through :func:`numerics.sft_loss_and_grad` — real teacher-forced
+embeddings, the real forward pass over all :math:`D = 2d + 2` rows — with the sparse weights
+:math:`V_{31} = \tilde V`, :math:`W_{13} = \tilde W`, :math:`W_{24} = -1`
+(:func:`numerics.sparse_weights`); the gradients w.r.t. :math:`\tilde V` and
+:math:`\tilde W` are the corresponding blocks of the full gradients. No closed form of the
+paper is used.
+
+Data shorthand (paper §2): :math:`\Omega = [w^*_1 \dots w^*_B]` and
+:math:`\Phi = [S_1 w^*_1 \dots S_B w^*_B]`, both ``(d, B)`` (:func:`sft_statistics`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ._embedding import block_slices, sparse_weights
+from ._gradients import PromptData, sft_loss_and_grad
+from ._training import gradient_descent
+from ._validation import as_float_array, check_float, check_int
+
+__all__ = [
+    "NewtonResult",
+    "minimise_sft_loss",
+    "newton_minimise",
+    "ridge_path",
+    "sft_gd_iterations",
+    "sft_gd_trajectory",
+    "sft_minimiser",
+    "sft_statistics",
+    "sparse_sft_loss_and_grad",
+]
+
+
+def _check_data(data: object) -> PromptData:
+    if not isinstance(data, PromptData):
+        raise ValueError(f"data must be a PromptData, got data={type(data).__name__}")
+    return data
+
+
+def _square(name: str, M: ArrayLike, d: int) -> np.ndarray:
+    return as_float_array(name, M, (d, d), ("d", "d"))
+
+
+def sft_statistics(data: PromptData) -> tuple[np.ndarray, np.ndarray]:
+    r""":math:`(\Omega, \Phi)`: the task vectors :math:`w^*_\tau` and the vectors
+    :math:`S_\tau w^*_\tau` as columns, each ``(d, B)``."""
+    data = _check_data(data)
+    Phi = np.einsum("bij,bj->ib", data.S, data.w_star)
+    return data.w_star.T.copy(), Phi
+
+
+def sparse_sft_loss_and_grad(
+    data: PromptData,
+    V_tilde: ArrayLike,
+    W_tilde: ArrayLike | None = None,
+    *,
+    eta: float,
+    k: int,
+    w24: float = -1.0,
+) -> tuple[float, np.ndarray, np.ndarray]:
+    r"""The real SFT loss at the sparse point and its gradients w.r.t. the two blocks.
+
+    :math:`L = \frac1{2B}\sum_\tau\sum_{i=0}^{k}\|f(Z_{i,\tau})[:, -1] - (0, 0, w_{i+1,\tau},
+    1)\|^2` (:func:`numerics.sft_loss_and_grad` with :math:`V, W` from
+    :func:`numerics.sparse_weights`); returns ``(L, dL/dV[w, x], dL/dW[x, w])``, the second
+    and third ``(d, d)``.
+    """
+    data = _check_data(data)
+    d = data.d
+    V_tilde = _square("V_tilde", V_tilde, d)
+    W_tilde = np.eye(d) if W_tilde is None else _square("W_tilde", W_tilde, d)
+    V, W = sparse_weights(V_tilde, W_tilde, w24)
+    loss, dV, dW = sft_loss_and_grad(data, V, W, eta=eta, k=k)
+    b = block_slices(d)
+    return float(loss), dV[b.w, b.x].copy(), dW[b.x, b.w].copy()
+
+
+def sft_gd_trajectory(
+    data: PromptData,
+    V_tilde0: ArrayLike,
+    *,
+    eta: float,
+    k: int,
+    step: float,
+    steps: int,
+) -> np.ndarray:
+    r"""Gradient descent :math:`\tilde V_{t+1} = \tilde V_t - \gamma\,\nabla_{\tilde V} L` on
+    the real SFT loss over :math:`\tilde V` only (:math:`\tilde W = I`, :math:`W_{24} = -1`
+    frozen by a mask on the full matrices), fixed step :math:`\gamma` = ``step``.
+
+    Returns the iterates :math:`\tilde V_0, \dots, \tilde V_T`, ``(T + 1, d, d)``; a run that
+    overflows stops early and the remaining rows are ``inf``.
+    """
+    data = _check_data(data)
+    d = data.d
+    V_tilde0 = _square("V_tilde0", V_tilde0, d)
+    step = check_float("step", step, lo=0.0, lo_open=True)
+    steps = check_int("steps", steps, min_value=0)
+    V0, W0 = sparse_weights(V_tilde0, np.eye(d))
+    b = block_slices(d)
+    mask_V = np.zeros_like(V0, dtype=bool)
+    mask_V[b.w, b.x] = True
+    out = np.full((steps + 1, d, d), np.inf)
+    out[0] = V_tilde0
+
+    def record(t, params, _loss):
+        out[t] = params[0][b.w, b.x]
+
+    def lg(V, W):
+        return sft_loss_and_grad(data, V, W, eta=eta, k=k)
+
+    gradient_descent(
+        lg,
+        (V0, W0),
+        step=step,
+        max_steps=steps,
+        mask=(mask_V, np.zeros_like(mask_V)),
+        callback=record,
+    )
+    return out
+
+
+def sft_minimiser(
+    data: PromptData, V_tilde0: ArrayLike, *, eta: float, k: int, check_structure: bool = True
+) -> np.ndarray:
+    r"""The minimiser of the real SFT loss over :math:`\tilde V` (:math:`\tilde W = I`) nearest
+    ``V_tilde0`` in Frobenius norm.
+
+    With :math:`\tilde W = I` the w-rows of every supervised output column are
+    :math:`\tilde V u + c` with u, c independent of :math:`\tilde V` (the only block of V is
+    :math:`V_{31}`), so the loss is quadratic and its Hessian acts as
+    :math:`E \mapsto E K`. K is read off the real gradient with one probe,
+    :math:`K = \nabla L(\tilde V_0 + I) - \nabla L(\tilde V_0)`; with ``check_structure`` a
+    random probe confirms :math:`\nabla L(\tilde V_0 + E) - \nabla L(\tilde V_0) = E K`.
+    The minimiser nearest the start is one Newton step with the pseudo-inverse,
+    :math:`\tilde V = \tilde V_0 - \nabla L(\tilde V_0) K^{+}` (exact for a quadratic;
+    singular values of K below ``1e-10 · max`` count as zero).
+
+    Returns ``(d, d)``.
+    """
+    data = _check_data(data)
+    d = data.d
+    V_tilde0 = _square("V_tilde0", V_tilde0, d)
+
+    def grad(Vt):
+        return sparse_sft_loss_and_grad(data, Vt, None, eta=eta, k=k)[1]
+
+    g0 = grad(V_tilde0)
+    K = grad(V_tilde0 + np.eye(d)) - g0
+    K = 0.5 * (K + K.T)
+    if check_structure:
+        E = np.random.default_rng(12345).standard_normal((d, d))
+        lhs = grad(V_tilde0 + E) - g0
+        scale = max(float(np.max(np.abs(lhs))), 1e-300)
+        if np.max(np.abs(lhs - E @ K)) > 1e-8 * scale:
+            raise RuntimeError("the real SFT gradient is not of the form E K (structure check)")
+    return V_tilde0 - g0 @ np.linalg.pinv(K, rcond=1e-10, hermitian=True)
+
+
+@dataclass(frozen=True)
+class NewtonResult:
+    """Result of :func:`newton_minimise`: the point, its value and gradient norm, iterations."""
+
+    x: np.ndarray
+    value: float
+    grad_norm: float
+    iterations: int
+    converged: bool
+
+
+def _fd_hessian(
+    grad: Callable[[np.ndarray], np.ndarray], x: np.ndarray, g: np.ndarray, h: float
+) -> np.ndarray:
+    """Forward differences of the exact gradient, :math:`H e_j \approx (g(x + h_j e_j) - g(x))
+    / h_j` with :math:`h_j = h(1 + |x_j|)`, symmetrised."""
+    p = x.size
+    H = np.empty((p, p))
+    for j in range(p):
+        hj = h * (1.0 + abs(x[j]))
+        e = np.zeros(p)
+        e[j] = hj
+        H[:, j] = (grad(x + e) - g) / hj
+    return 0.5 * (H + H.T)
+
+
+@np.errstate(over="ignore", invalid="ignore")
+def newton_minimise(
+    fun_grad: Callable[[np.ndarray], tuple[float, np.ndarray]],
+    x0: ArrayLike,
+    *,
+    max_iter: int = 200,
+    gtol: float = 1e-12,
+    ftol: float = 0.0,
+    fd_step: float = 1e-7,
+    stall: int = 3,
+) -> NewtonResult:
+    r"""Levenberg–Marquardt-damped Newton for a smooth function of a few variables.
+
+    Hessian H by forward differences of the exact gradient (symmetrised); step
+    :math:`p = -(H + \mu I)^{-1} g` with :math:`\mu \ge \max(0, 10^{-12} s - \lambda_{\min}(H))`
+    (:math:`s = \max(1, |\lambda|_{\max})`). A step is accepted when
+    :math:`f(x + p) \le f(x) + 10^{-4} g^\top p`; then μ shrinks (÷4), otherwise it grows (×8)
+    and the step is recomputed with the same H. Stops when :math:`\|g\| \le` ``gtol`` or
+    :math:`f \le` ``ftol`` (converged), when the relative decrease of f stays below
+    :math:`10^{-14}` for ``stall`` iterations (round-off floor), when no damping gives a
+    decrease, or after ``max_iter`` iterations.
+    """
+    x = np.array(x0, dtype=np.float64).ravel()
+    max_iter = check_int("max_iter", max_iter, min_value=0)
+    f, g = fun_grad(x)
+    it, flat = 0, 0
+    damp = 1e-3
+    while it < max_iter:
+        if np.linalg.norm(g) <= gtol or f <= ftol or flat >= stall:
+            break
+        it += 1
+        H = _fd_hessian(lambda z: fun_grad(z)[1], x, g, fd_step)
+        lam, Q = np.linalg.eigh(H)
+        s = max(1.0, float(np.max(np.abs(lam))))
+        floor = max(0.0, 1e-12 * s - float(lam[0]))
+        gq = Q.T @ g
+        for _ in range(40):
+            mu = max(floor, damp * s)
+            p = -(Q @ (gq / (lam + mu)))
+            fn, gn = fun_grad(x + p)
+            if np.isfinite(fn) and fn <= f + 1e-4 * float(g @ p):
+                damp = max(damp / 4, 1e-16)
+                break
+            damp *= 8
+        else:
+            break
+        flat = flat + 1 if f - fn <= 1e-14 * abs(f) else 0
+        x, f, g = x + p, fn, gn
+    gn = float(np.linalg.norm(g))
+    return NewtonResult(x, float(f), gn, it, gn <= gtol or f <= ftol)
+
+
+def ridge_path(
+    data: PromptData,
+    V_tilde0: ArrayLike,
+    lambdas: Sequence[float],
+    *,
+    eta: float,
+    k: int,
+    start: tuple[ArrayLike, ArrayLike] | None = None,
+    max_iter: int = 100,
+    gtol: float | None = None,
+) -> list[tuple[np.ndarray, np.ndarray, NewtonResult]]:
+    r"""Minimisers of :math:`L(\tilde V, \tilde W) + \lambda(\|\tilde V - \tilde V_0\|_F^2 +
+    \|\tilde W - I\|_F^2)` (L the real SFT loss, both blocks trained) for each λ of
+    ``lambdas`` in turn, each run warm-started at the previous minimiser (the first at
+    ``start``, default :math:`(\tilde V_0, I)`), by :func:`newton_minimise` (to a gradient
+    norm of ``gtol``; default :math:`\min(10^{-11}, 10^{-6}\lambda)`, since the penalty's pull
+    along the set of minimisers of L is only of order λ).
+
+    Returns ``[(V_tilde, W_tilde, NewtonResult), ...]`` in the order of ``lambdas``.
+    """
+    data = _check_data(data)
+    d = data.d
+    V_tilde0 = _square("V_tilde0", V_tilde0, d)
+    I = np.eye(d)
+    if start is None:
+        x = np.concatenate([V_tilde0.ravel(), I.ravel()])
+    else:
+        x = np.concatenate(
+            [_square("start V", start[0], d).ravel(), _square("start W", start[1], d).ravel()]
+        )
+    out = []
+    for lam in lambdas:
+        lam = check_float("lambda", lam, lo=0.0, lo_open=True)
+
+        def fg(z, lam=lam):
+            Vt, Wt = z[: d * d].reshape(d, d), z[d * d :].reshape(d, d)
+            L, gV, gW = sparse_sft_loss_and_grad(data, Vt, Wt, eta=eta, k=k)
+            DV, DW = Vt - V_tilde0, Wt - I
+            f = L + lam * (float(np.sum(DV * DV)) + float(np.sum(DW * DW)))
+            return f, np.concatenate([(gV + 2 * lam * DV).ravel(), (gW + 2 * lam * DW).ravel()])
+
+        # the penalty's pull along the zero-loss set is O(λ): resolve it (default 1e-6·λ)
+        tol = min(1e-11, 1e-6 * lam) if gtol is None else gtol
+        res = newton_minimise(fg, x, max_iter=max_iter, gtol=tol)
+        x = res.x
+        out.append((x[: d * d].reshape(d, d).copy(), x[d * d :].reshape(d, d).copy(), res))
+    return out
+
+
+def minimise_sft_loss(
+    data: PromptData,
+    start: tuple[ArrayLike, ArrayLike],
+    *,
+    eta: float,
+    k: int,
+    max_iter: int = 300,
+    ftol: float = 1e-28,
+) -> tuple[np.ndarray, np.ndarray, NewtonResult]:
+    r"""Minimise the real SFT loss :math:`L(\tilde V, \tilde W)` (no penalty) from ``start``
+    = ``(V_tilde, W_tilde)`` by :func:`newton_minimise`; stops at :math:`L \le` ``ftol``
+    (a zero-loss point) or at a stationary point. Returns ``(V_tilde, W_tilde, result)``."""
+    data = _check_data(data)
+    d = data.d
+    x0 = np.concatenate(
+        [_square("start V", start[0], d).ravel(), _square("start W", start[1], d).ravel()]
+    )
+
+    def fg(z):
+        L, gV, gW = sparse_sft_loss_and_grad(
+            data, z[: d * d].reshape(d, d), z[d * d :].reshape(d, d), eta=eta, k=k
+        )
+        return L, np.concatenate([gV.ravel(), gW.ravel()])
+
+    res = newton_minimise(fg, x0, max_iter=max_iter, gtol=0.0, ftol=ftol)
+    x = res.x
+    return x[: d * d].reshape(d, d).copy(), x[d * d :].reshape(d, d).copy(), res
+
+
+def sft_gd_iterations(
+    data: PromptData,
+    V_tilde0: ArrayLike,
+    target: ArrayLike,
+    *,
+    eta: float,
+    k: int,
+    step: float,
+    tol: float = 1e-6,
+    max_steps: int = 5000,
+) -> int:
+    r"""Number of fixed-step gradient-descent iterations on the real SFT loss over
+    :math:`\tilde V` (:math:`\tilde W = I`; as :func:`sft_gd_trajectory`) until
+    :math:`\|\tilde V_t - \text{target}\|_F \le` ``tol`` :math:`\cdot\|\tilde V_0 -
+    \text{target}\|_F`; ``max_steps + 1`` if that never happens (e.g. divergence)."""
+    data = _check_data(data)
+    d = data.d
+    V_tilde0 = _square("V_tilde0", V_tilde0, d)
+    target = _square("target", target, d)
+    step = check_float("step", step, lo=0.0, lo_open=True)
+    max_steps = check_int("max_steps", max_steps, min_value=1)
+    V0, W0 = sparse_weights(V_tilde0, np.eye(d))
+    b = block_slices(d)
+    mask_V = np.zeros_like(V0, dtype=bool)
+    mask_V[b.w, b.x] = True
+    e0 = float(np.linalg.norm(V_tilde0 - target))
+    if e0 == 0.0:
+        return 0
+
+    def done(_t, params, _loss):
+        return bool(np.linalg.norm(params[0][b.w, b.x] - target) <= tol * e0)
+
+    def lg(V, W):
+        return sft_loss_and_grad(data, V, W, eta=eta, k=k)
+
+    res = gradient_descent(
+        lg,
+        (V0, W0),
+        step=step,
+        max_steps=max_steps,
+        mask=(mask_V, np.zeros_like(mask_V)),
+        callback=done,
+    )
+    return res.n_steps if res.message.startswith("stopped by callback") else max_steps + 1
