@@ -103,7 +103,9 @@ def projector_limit() -> tuple[sp.Expr, tuple[sp.Expr, sp.Expr]]:
     asq = (S_.a1sq, S_.a2sq)
     delta = sp.Symbol("delta", positive=True)
     # δ = Σ μ_k a_k² / (β a_k²/(1+δ) + z)   (the deterministic-equivalent equation)
-    silver = delta - sum(m * a / (beta * a / (1 + delta) + z) for m, a in zip(_mu(), asq, strict=True))
+    silver = delta - sum(
+        m * a / (beta * a / (1 + delta) + z) for m, a in zip(_mu(), asq, strict=True)
+    )
     # change of variables q = β / (z (1 + δ)), i.e. δ = β/(z q) − 1; multiply by z; z → 0
     sub = {delta: beta / (z * q) - 1}
     eq = sp.limit(sp.together(z * silver.subs(sub)), z, 0)
@@ -147,7 +149,9 @@ def solve_v(z: float, beta: float, mu, a_sq, *, dps: int = 30) -> float:
         def f(v):
             return beta / v - 1 - sum(m * a / (z + a * v) for m, a in zip(mu, a_sq, strict=True))
 
-        return float(mpmath.findroot(f, (mpmath.mpf(beta) * 1e-30, mpmath.mpf(beta)), solver="anderson"))
+        return float(
+            mpmath.findroot(f, (mpmath.mpf(beta) * 1e-30, mpmath.mpf(beta)), solver="anderson")
+        )
 
 
 # ------------------------------------------------------------------ Lemma C.3, C.2
@@ -157,19 +161,18 @@ def cross_trace_limit() -> sp.Expr:
     differentiation of the deterministic equivalent with the shift :math:`tD_2`."""
     z, beta, t = S_.z, S_.beta, sp.Symbol("t")
     asq = (S_.a1sq, S_.a2sq)
-    delta = sp.Function("delta")(t)
+    delta = sp.Symbol("delta", positive=True)
     shift = (0, t)  # D = D_2
 
     def rbar(k):
         return 1 / (beta * asq[k] / (1 + delta) + z + shift[k])
 
     eq = delta - sum(m * asq[k] * rbar(k) for k, m in enumerate(_mu()))
-    ddelta = sp.solve(sp.diff(eq, t), sp.diff(delta, t))[0]
-    # −∂_t (1/d) tr(D_1 R̄(t)) at t = 0
-    expr = -sp.diff(S_.mu1 * rbar(0), t).subs(sp.diff(delta, t), ddelta)
-    d0 = sp.Symbol("delta0", positive=True)
-    expr = expr.subs(t, 0).subs(delta.subs(t, 0), d0)
-    return sp.simplify(expr.subs(d0, beta / S_.v - 1))
+    ddelta = -sp.diff(eq, t) / sp.diff(eq, delta)  # implicit differentiation of eq(δ(t), t) = 0
+    # −d/dt (1/d) tr(D_1 R̄(t)) at t = 0 (R̄_11 depends on t through δ only)
+    expr = -(S_.mu1 * sp.diff(rbar(0), delta) * ddelta).subs(t, 0)
+    d0 = delta
+    return sp.factor(sp.together(expr.subs(d0, beta / S_.v - 1)))
 
 
 @cache
@@ -328,17 +331,34 @@ def theorem_b1_terms() -> dict[str, sp.Expr]:
     (\Sigma^2\hat G^\dagger)` (C.20), ``T_inv_C24`` :math:`=\tfrac1d\operatorname{tr}(\Sigma^2A^2
     \hat G^{\dagger2})`, ``T_inv_Sigma`` :math:`=\tfrac1d\operatorname{tr}(\Sigma\hat G^\dagger)`."""
     L = theorem_b1_limits()
-    eta = S_.eta
     ident = _D1 + _D2
-    Ainv = _block(1 / L["a_1"], 1 / L["a_2"])
-    Ginv = _block(1 / L["Gamma0_1"], 1 / L["Gamma0_2"])
+    # placeholders keep the noncommutative expansion small; the block values go in at the end
+    ph = sp.symbols("ainv1 ainv2 ginv1 ginv2 sig1 sig2 dd1 dd2 eta_")
+    values = dict(
+        zip(
+            ph,
+            (
+                1 / L["a_1"],
+                1 / L["a_2"],
+                1 / L["Gamma0_1"],
+                1 / L["Gamma0_2"],
+                L["Sigma_1"],
+                L["Sigma_2"],
+                L["s_1"],
+                L["s_2"],
+                S_.eta,
+            ),
+            strict=True,
+        )
+    )
+    ai1, ai2, gi1, gi2, sg1, sg2, dd1, dd2, et = ph
     # V_S = −η Ω M0† − Γ0⁻¹(I − Π), and Ω M0† = A⁻¹ Π for invertible A
-    VS = -eta * Ainv * _P - Ginv * (ident - _P)
-    Sig = _block(L["Sigma_1"], L["Sigma_2"])
+    VS = -et * _block(ai1, ai2) * _P - _block(gi1, gi2) * (ident - _P)
+    Sig = _block(sg1, sg2)
     M = ident + VS * Sig
-    out = {"bias": _normalized_trace(M * _transpose(M))}
-    for name, D in (("T_var", _block(L["s_1"], L["s_2"])), ("T_var_Sigma", Sig)):
-        out[name] = _normalized_trace(VS * D * _transpose(VS))
+    out = {"bias": _normalized_trace(M * _transpose(M)).xreplace(values)}
+    for name, D in (("T_var", _block(dd1, dd2)), ("T_var_Sigma", Sig)):
+        out[name] = _normalized_trace(VS * D * _transpose(VS)).xreplace(values)
     # T_inv: generic-a² results evaluated at the model's a_k and Σ_k
     sub_a = {S_.a1sq: L["a_1"] ** 2, S_.a2sq: L["a_2"] ** 2}
     Dk = sp.symbols("D_1 D_2", positive=True)
@@ -361,9 +381,8 @@ def theorem_b1_noise_structure() -> sp.Expr:
     (\gamma/d)\cdot d\,D_s/n\cdot n/d` — i.e. :math:`\tfrac1d E\|V_NX\|_F^2 = \gamma\,
     T[X]\,T_{var}` with :math:`T[X] = \tfrac1d\operatorname{tr}(X^2\hat G^\dagger)`; the
     :math:`\tfrac1{nd}\operatorname{tr}(V\Sigma^2V^\top)` part is O(1/n); tr Σ/n = γΣ̄."""
-    bias, tv, tvs, ti, tis, sb, g = sp.symbols(
-        "Bias T_var T_var_Sigma T_inv T_inv_Sigma Sigma_bar gamma"
-    )
+    bias, tv, tvs, ti, tis, sb = sp.symbols("Bias T_var T_var_Sigma T_inv T_inv_Sigma Sigma_bar")
+    g = S_.gamma
     # ‖I + (V_S+V_N)Σ‖²/d → Bias + (1/d)E‖V_N Σ‖² = Bias + γ T_inv T_var
     frob = bias + g * ti * tv
     # (trΣ/(nd)) tr(VΣVᵀ) → γΣ̄ [T_var_Sigma + (1/d)E tr(V_N Σ V_Nᵀ)] = γΣ̄[T_varΣ + γ T_invΣ T_var]

@@ -47,6 +47,7 @@ __all__ = [
     "pseudo_inverse_traces",
     "resolvent_cross_trace",
     "sample_sft_statistics",
+    "sft_error_sweep",
     "sft_minimizer",
     "theorem_b1_terms_finite",
 ]
@@ -165,7 +166,7 @@ def _thin_svd(M: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     decomposition of the smaller Gram matrix (3–5× faster than LAPACK's SVD at these shapes;
     the squared condition number costs at most ~1e-8 relative accuracy in s here)."""
     d, B = M.shape
-    small_side = B <= d
+    small_side = d >= B
     G = M.T @ M if small_side else M @ M.T
     lam, Q = np.linalg.eigh(G)
     lam, Q = lam[::-1], Q[:, ::-1]
@@ -178,9 +179,7 @@ def _thin_svd(M: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return Q, s, (Q.T @ M) / s[:, None]
 
 
-def sft_minimizer(
-    Omega: ArrayLike, Phi: ArrayLike, gamma0: ArrayLike, eta: float
-) -> np.ndarray:
+def sft_minimizer(Omega: ArrayLike, Phi: ArrayLike, gamma0: ArrayLike, eta: float) -> np.ndarray:
     r""":math:`\tilde V^* = -\eta\,\Omega\Phi^\dagger - \Gamma_0^{-1}(I - \Phi\Phi^\dagger)`
     (Theorem 4.1, (4.1)), Γ0 = diag(``gamma0``), from the thin SVD
     :math:`\Phi = U s V^\top`: :math:`\Omega\Phi^\dagger = (\Omega V) s^{-1} U^\top`,
@@ -282,9 +281,7 @@ def pseudo_inverse_traces(
     return float(d ** (power - 1) * np.sum(diag / s ** (2 * power)))
 
 
-def theorem_b1_terms_finite(
-    Omega: ArrayLike, setting: BlockDiagonalSetting
-) -> dict[str, float]:
+def theorem_b1_terms_finite(Omega: ArrayLike, setting: BlockDiagonalSetting) -> dict[str, float]:
     r"""The finite-d definitions of the terms of Theorem B.1 (they depend on Ω only):
 
     * ``bias`` :math:`= (1/d)\|I + V_S\Sigma\|_F^2`;
@@ -316,3 +313,35 @@ def theorem_b1_terms_finite(
         "T_inv_C24": pseudo_inverse_traces(M0, sig**2, power=2, extra=a**2),
         "T_inv_Sigma": pseudo_inverse_traces(M0, sig),
     }
+
+
+def sft_error_sweep(
+    setting: BlockDiagonalSetting,
+    Bs: ArrayLike,
+    replicates: int,
+    rng: np.random.Generator,
+    *,
+    first_order: bool = False,
+) -> np.ndarray:
+    r"""Exact post-test errors over a sweep of B: array (replicates, len(Bs)) of
+    :math:`\mathrm{Err}(\tilde V^*)` (or, with ``first_order``, a second array of
+    :math:`\mathrm{Err}(V_S + V_N)`, stacked on a leading axis of size 2).
+
+    Each replicate draws one set of ``max(Bs)`` prompts (exact law of Φ) and uses its first B
+    columns for every B (common random numbers: the curve in B is one data set growing, as
+    when more SFT prompts are collected, and differences between B are measured precisely)."""
+    st = setting
+    Bs = [check_int("B", int(b), min_value=1) for b in np.asarray(Bs).ravel()]
+    replicates = check_int("replicates", replicates, min_value=1)
+    check_rng(rng)
+    out = np.empty((2 if first_order else 1, replicates, len(Bs)))
+    g0, a, sig = st.gamma0, st.a, st.sigma
+    for i in range(replicates):
+        Om, Ph = sample_sft_statistics(a, st.n, max(Bs), rng)
+        for j, B in enumerate(Bs):
+            V = sft_minimizer(Om[:, :B], Ph[:, :B], g0, st.eta)
+            out[0, i, j] = post_test_error_diag(V, sig, st.n)
+            if first_order:
+                VS, VN = first_order_weights(Om[:, :B], Ph[:, :B], a, g0, st.eta)
+                out[1, i, j] = post_test_error_diag(VS + VN, sig, st.n)
+    return out if first_order else out[0]

@@ -17,6 +17,7 @@ MODULES = (
     "theory.claims.model",
     "theory.claims.gaussian_moments",
     "theory.claims.post_test_error",
+    "theory.claims.proportional_asymptotics",
 )
 
 
