@@ -42,6 +42,7 @@ import sympy as sp
 
 __all__ = [
     "ASYM",
+    "bisect_root",
     "cross_trace_limit",
     "evaluate_asymptotic",
     "pinv_trace_limit",
@@ -93,6 +94,23 @@ def _mu():
     return (S_.mu1, S_.mu2)
 
 
+# ------------------------------------------------------------------ root finding
+def bisect_root(f, lo, hi, *, iters: int = 120):
+    """A root of f in [lo, hi] by bisection (f(lo), f(hi) of opposite signs; mpmath numbers).
+    Robust where Newton-type solvers stall (flat tails of the q and v equations)."""
+    flo = f(lo)
+    for _ in range(iters):
+        mid = (lo + hi) / 2
+        fm = f(mid)
+        if fm == 0:
+            return mid
+        if (fm > 0) == (flo > 0):
+            lo, flo = mid, fm
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
 # ------------------------------------------------------------------ Lemma C.1
 @cache
 def projector_limit() -> tuple[sp.Expr, tuple[sp.Expr, sp.Expr]]:
@@ -137,8 +155,7 @@ def solve_q(beta: float, mu: tuple[float, float], a_sq: tuple[float, float], *, 
             lo -= 10
         while f(hi) < 0:
             hi += 10
-        t = mpmath.findroot(f, (lo, hi), solver="anderson")
-        return float(mpmath.e**t)
+        return float(mpmath.e ** bisect_root(f, lo, hi))
 
 
 def solve_v(z: float, beta: float, mu, a_sq, *, dps: int = 30) -> float:
@@ -146,12 +163,12 @@ def solve_v(z: float, beta: float, mu, a_sq, *, dps: int = 30) -> float:
     (the δ equation with :math:`v = \beta/(1+\delta)`), in (0, β)."""
     with mpmath.workdps(dps):
 
-        def f(v):
-            return beta / v - 1 - sum(m * a / (z + a * v) for m, a in zip(mu, a_sq, strict=True))
+        def f(t):  # v = β / (1 + e^t): the bracket v ∈ (0, β) becomes t ∈ R
+            vv = beta / (1 + mpmath.e**t)
+            return beta / vv - 1 - sum(m * a / (z + a * vv) for m, a in zip(mu, a_sq, strict=True))
 
-        return float(
-            mpmath.findroot(f, (mpmath.mpf(beta) * 1e-30, mpmath.mpf(beta)), solver="anderson")
-        )
+        lo, hi = mpmath.mpf(-60), mpmath.mpf(60)
+        return float(beta / (1 + mpmath.e ** bisect_root(f, lo, hi)))
 
 
 # ------------------------------------------------------------------ Lemma C.3, C.2

@@ -32,7 +32,7 @@ import numpy as np
 import sympy as sp
 
 import numerics
-from derivations._asymptotics import ASYM, solve_v
+from derivations._asymptotics import ASYM, bisect_root, solve_v
 from theory._claim import Check, Claim
 from theory._verdict import Evidence, Outcome, z_test
 
@@ -133,8 +133,7 @@ def solve_equation_q(equation: sp.Expr, values: Mapping[str, float]) -> float:
         flo, fhi = g(lo), g(hi)
         if flo * fhi > 0:
             return math.inf
-        t = mpmath.findroot(g, (lo, hi), solver="anderson")
-        return float(mpmath.e**t)
+        return float(mpmath.e ** bisect_root(g, lo, hi))
 
 
 def evaluate_terms(formula: AsymptoticFormula, pt: AsymptoticPoint) -> dict[str, float]:
@@ -146,7 +145,11 @@ def evaluate_terms(formula: AsymptoticFormula, pt: AsymptoticPoint) -> dict[str,
     else:
         vals.update(q=math.inf, w_1=1.0, w_2=1.0, T_12=0.0)
     a_sq = ((pt.eta * (pt.rho + 1)) ** 2, pt.r**2)
-    vals["v"] = solve_v(pt.z, pt.beta, (pt.mu1, 1 - pt.mu1), a_sq)
+    if any(
+        (t.below is not None and t.below.has(ASYM.v)) or (t.above is not None and t.above.has(ASYM.v))
+        for t in formula.terms.values()
+    ):
+        vals["v"] = solve_v(pt.z, pt.beta, (pt.mu1, 1 - pt.mu1), a_sq)
     if branch == "below":
         for sym in (ASYM.w1, ASYM.w2, ASYM.T12):
             if sym in formula.aux:

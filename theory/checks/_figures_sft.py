@@ -47,6 +47,7 @@ __all__ = [
 ]
 
 ETA = 0.2
+__all__ += ["RHO", "FirstOrderDistance", "InsightStatement"]
 RHO = 0.1
 N_BOOT = 400
 #: B/d of the Fig. 1 sweep (contains B = m = d/2 and B = d exactly; up to B = 5d)

@@ -18,6 +18,7 @@ MODULES = (
     "theory.claims.gaussian_moments",
     "theory.claims.post_test_error",
     "theory.claims.proportional_asymptotics",
+    "theory.claims.figures_sft",
 )
 
 
