@@ -21,13 +21,13 @@ and the finite-d statistic it is the limit of (a key of :func:`finite_size_stati
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-import mpmath
 import numpy as np
 import sympy as sp
 
@@ -123,17 +123,24 @@ class AsymptoticFormula:
 
 
 # ------------------------------------------------------------------ evaluation
+@functools.lru_cache(maxsize=256)
+def _lambdified(expr: sp.Expr):
+    syms = sorted(expr.free_symbols, key=lambda x: x.name)
+    return [x.name for x in syms], sp.lambdify(syms, expr, "math")
+
+
 def solve_equation_q(equation: sp.Expr, values: Mapping[str, float]) -> float:
-    """Root q ∈ (0, ∞) of ``equation`` (bracketing in log q with mpmath; inf if none)."""
-    fixed = {s: sp.Float(values[s.name], 30) for s in equation.free_symbols if s.name != "q"}
-    f = sp.lambdify(ASYM.q, equation.xreplace(fixed), "mpmath")
-    with mpmath.workdps(30):
-        g = lambda t: f(mpmath.e**t)  # noqa: E731
-        lo, hi = mpmath.mpf(-20), mpmath.mpf(40)
-        flo, fhi = g(lo), g(hi)
-        if flo * fhi > 0:
-            return math.inf
-        return float(mpmath.e ** bisect_root(g, lo, hi))
+    """Root q ∈ (0, ∞) of ``equation`` (bisection in log q, float64; inf if none)."""
+    names, f = _lambdified(equation)
+    fixed = {k: float(values[k]) for k in names if k != "q"}
+
+    def g(t: float) -> float:  # q = e^t (float64: q up to e^40 is ample, β → 1 gives q ~ 1/(1−β))
+        return f(*(math.exp(t) if k == "q" else fixed[k] for k in names))
+
+    lo, hi = -20.0, 40.0
+    if g(lo) * g(hi) > 0:
+        return math.inf
+    return math.exp(bisect_root(g, lo, hi, iters=80))
 
 
 def evaluate_terms(formula: AsymptoticFormula, pt: AsymptoticPoint) -> dict[str, float]:
@@ -163,8 +170,9 @@ def evaluate_terms(formula: AsymptoticFormula, pt: AsymptoticPoint) -> dict[str,
 
 
 def _num(expr: sp.Expr, vals: Mapping[str, float]) -> float:
-    subs = {s: sp.Float(vals[s.name], 30) for s in expr.free_symbols}
-    return float(sp.N(expr.xreplace(subs), 30))
+    """Value of ``expr`` (lambdified once, float64)."""
+    names, f = _lambdified(expr)
+    return float(f(*(float(vals[k]) for k in names)))
 
 
 # ------------------------------------------------------------------ simulation

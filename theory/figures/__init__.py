@@ -17,7 +17,11 @@ from theory._validation import InvalidArgument
 __all__ = ["FIGURES", "get_figure"]
 
 #: figure id -> module implementing ``render``
-FIGURES: dict[str, str] = {}
+FIGURES: dict[str, str] = {
+    "fig_1": "theory.figures.fig_1",
+    "fig_2": "theory.figures.fig_2",
+    "fig_5": "theory.figures.fig_5",
+}
 
 
 def get_figure(figure_id: str) -> ModuleType:
