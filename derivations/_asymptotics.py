@@ -346,7 +346,8 @@ def theorem_b1_terms() -> dict[str, sp.Expr]:
     ``bias`` :math:`=\tfrac1d\|I + V_S\Sigma\|_F^2`, ``T_var`` :math:`=\tfrac1d\operatorname{tr}
     (V_SD_sV_S^\top)`, ``T_var_Sigma`` (Σ for D_s), ``T_inv`` :math:`=\tfrac1d\operatorname{tr}
     (\Sigma^2\hat G^\dagger)` (C.20), ``T_inv_C24`` :math:`=\tfrac1d\operatorname{tr}(\Sigma^2A^2
-    \hat G^{\dagger2})`, ``T_inv_Sigma`` :math:`=\tfrac1d\operatorname{tr}(\Sigma\hat G^\dagger)`."""
+    \hat G^{\dagger2})`, ``T_inv_Sigma`` :math:`=\tfrac1d\operatorname{tr}
+    (\Sigma\hat G^\dagger)`."""
     L = theorem_b1_limits()
     ident = _D1 + _D2
     # placeholders keep the noncommutative expansion small; the block values go in at the end

@@ -198,7 +198,8 @@ def first_order_weights(
     Omega: ArrayLike, Phi: ArrayLike, a: ArrayLike, gamma0: ArrayLike, eta: float
 ) -> tuple[np.ndarray, np.ndarray]:
     r"""``(V_S, V_N)`` of Theorem B.1: with :math:`M_0 = A\Omega` (= E[Φ | Ω]),
-    :math:`E = \Phi - M_0`, :math:`V_S = -\eta\Omega M_0^\dagger - \Gamma_0^{-1}(I - M_0M_0^\dagger)`
+    :math:`E = \Phi - M_0`,
+    :math:`V_S = -\eta\Omega M_0^\dagger - \Gamma_0^{-1}(I - M_0M_0^\dagger)`
     and :math:`V_N = -V_S E M_0^\dagger` (the first-order expansion of :math:`\Phi^\dagger`)."""
     Omega = np.asarray(Omega, dtype=float)
     a = _vec("a", a, Omega.shape[0])

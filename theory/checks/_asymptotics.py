@@ -153,7 +153,8 @@ def evaluate_terms(formula: AsymptoticFormula, pt: AsymptoticPoint) -> dict[str,
         vals.update(q=math.inf, w_1=1.0, w_2=1.0, T_12=0.0)
     a_sq = ((pt.eta * (pt.rho + 1)) ** 2, pt.r**2)
     if any(
-        (t.below is not None and t.below.has(ASYM.v)) or (t.above is not None and t.above.has(ASYM.v))
+        (t.below is not None and t.below.has(ASYM.v))
+        or (t.above is not None and t.above.has(ASYM.v))
         for t in formula.terms.values()
     ):
         vals["v"] = solve_v(pt.z, pt.beta, (pt.mu1, 1 - pt.mu1), a_sq)

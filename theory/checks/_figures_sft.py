@@ -167,7 +167,7 @@ def fig1_data(ctx: RunContext) -> tuple[FigureSetting, dict[tuple[float, int], n
     out = {}
     for r in fs.rs:
         for n in fs.ns:
-            seed, rng = ctx.rng("fig_1", r, n)
+            _, rng = ctx.rng("fig_1", r, n)
 
             def run(r=r, n=n, rng=rng):
                 ctx.note(f"Fig. 1: r={r}, n={n}, {len(fs.Bs)} values of B × {fs.replicates}")
@@ -183,7 +183,7 @@ def fig2_data(ctx: RunContext) -> tuple[FigureSetting, dict[tuple[float, int], n
     per_rn = {}
     for r in fs.rs:
         for n in fs.ns:
-            seed, rng = ctx.rng("fig_2", r, n)
+            _, rng = ctx.rng("fig_2", r, n)
 
             def run(r=r, n=n, rng=rng):
                 ctx.note(f"Fig. 2: r={r}, n={n}")
@@ -203,7 +203,7 @@ def fig5_data(ctx: RunContext) -> tuple[FigureSetting, dict[int, np.ndarray]]:
     fs = figure_setting("fig_5", ctx)
     out = {}
     for n in fs.ns:
-        seed, rng = ctx.rng("fig_5", n)
+        _, rng = ctx.rng("fig_5", n)
 
         def run(n=n, rng=rng):
             ctx.note(f"Fig. 5: n={n}, {len(fs.Bs)} values of B × {fs.replicates}")
@@ -322,8 +322,9 @@ class SpikeCheck(Check):
                     measured=int(boot[0]),
                     seed=seed,
                     n_samples=arr.shape[0],
-                    detail=f"located argmax B = {boot[0]} (bootstrap 95 % interval {_interval(boot)}, "
-                    f"P(argmax = {target}) = {p:.3f}); peak Err = {np.exp(np.log(arr).mean(0)).max():.3g}",
+                    detail=f"located argmax B = {boot[0]} (bootstrap 95 % interval "
+                    f"{_interval(boot)}, P(argmax = {target}) = {p:.3f}); peak Err = "
+                    f"{np.exp(np.log(arr).mean(0)).max():.3g}",
                 )
             )
         return out
@@ -347,7 +348,7 @@ class TurningPointCheck(Check):
         Bs = np.asarray(fs.Bs)
         out = []
         for r in fs.rs:
-            seed, rng = ctx.rng("fig_1", "bootstrap", "turning", r)
+            seed, _ = ctx.rng("fig_1", "bootstrap", "turning", r)
             limit = fs.m if r == 0 else fs.d
             locs = {}
             for n in fs.ns:
@@ -467,7 +468,8 @@ class UShapeCheck(Check):
                     seed=seed,
                     claimed=st.shape,
                     measured=int(ns[j[0]]),
-                    detail=f"argmin n* = {ns[j[0]]} (95 % {_interval(ns[j])}); Err(n_min)/Err(n*) = "
+                    detail=f"argmin n* = {ns[j[0]]} (95 % {_interval(ns[j])}); "
+                    "Err(n_min)/Err(n*) = "
                     f"{fall:.3g}, Err(n_max)/Err(n*) = {rise:.3g}; P = {p:.3f}",
                 )
             )
@@ -509,7 +511,8 @@ class Fig5Check(Check):
                     params={**fs.describe(), "n": n},
                     claimed=st.close,
                     measured=float(g_first[0]),
-                    detail=f"median |F/Err − 1| = {g_first[0]:.3g} (95 % {_interval(g_first)}); per B: "
+                    detail=f"median |F/Err − 1| = {g_first[0]:.3g} (95 % {_interval(g_first)}); "
+                    "per B: "
                     + ", ".join(f"{b}:{x:+.2f}" for b, x in zip(Bs, F / first[0] - 1, strict=True)),
                 )
             )
@@ -525,7 +528,8 @@ class Fig5Check(Check):
                         params={**fs.describe(), "n": n},
                         claimed=st.reasonable,
                         measured=float(g_star[0]),
-                        detail=f"median |F/Err(Ṽ*) − 1| = {g_star[0]:.3g} (95 % {_interval(g_star)})",
+                        detail=f"median |F/Err(Ṽ*) − 1| = {g_star[0]:.3g} "
+                        f"(95 % {_interval(g_star)})",
                     )
                 )
         lo, hi = fs.ns[0], fs.ns[-1]
@@ -541,7 +545,8 @@ class Fig5Check(Check):
                 params=fs.describe(),
                 claimed=st.better_at_larger_n,
                 measured=bool(better[0]),
-                detail=f"median gap {gaps[lo][0]:.3g} at n={lo}, {gaps[hi][0]:.3g} at n={hi}; P = {p:.3f}",
+                detail=f"median gap {gaps[lo][0]:.3g} at n={lo}, {gaps[hi][0]:.3g} at n={hi}; "
+                f"P = {p:.3f}",
             )
         )
         return out

@@ -8,6 +8,7 @@ simulations. η = 0.2 (not printed for Figs. 1–2).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 
 import numpy as np
@@ -38,16 +39,7 @@ def theory_curve(d: int, m: int, n: int, r: float, Bs, *, which: str = "printed"
     r"""Theorem B.1's limit at β = B/d, μ1 = m/d, γ = d/n (NaN at β = 1 and for r = 0, where
     the closed form is undefined: δ̃_2 contains η/r). ``which="derived"`` uses our derived
     terms instead of the printed ones (they differ below β = 1 through T_var, T_var,Σ)."""
-    formula = thm_B1.formula
-    if which == "derived":
-        from theory.checks._asymptotics import AsymptoticFormula, Term
-
-        e = derived_err()["Err"]
-        formula = AsymptoticFormula(
-            terms={"Err": Term("err_first_order", e["below"], e["above"])},
-            equation=formula.equation,
-            aux=formula.aux,
-        )
+    formula = thm_B1.formula if which == "printed" else _derived_formula()
     out = []
     for B in Bs:
         beta = B / d
@@ -57,6 +49,18 @@ def theory_curve(d: int, m: int, n: int, r: float, Bs, *, which: str = "printed"
         pt = AsymptoticPoint("curve", beta=beta, mu1=m / d, rho=RHO, eta=ETA, r=r, gamma=d / n)
         out.append(evaluate_terms(formula, pt)["Err"])
     return np.asarray(out)
+
+
+@functools.cache
+def _derived_formula():
+    from theory.checks._asymptotics import AsymptoticFormula, Term
+
+    e = derived_err()["Err"]
+    return AsymptoticFormula(
+        terms={"Err": Term("err_first_order", e["below"], e["above"])},
+        equation=thm_B1.formula.equation,
+        aux=thm_B1.formula.aux,
+    )
 
 
 def _fig5_curve(fs, n):
@@ -98,7 +102,9 @@ fig_2 = Claim(
     "still decreasing at n = 1000 (see the figure's CSV).",
     lhs_latex=r"\operatorname{argmin}_n \mathrm{Err}(\tilde V^*)",
     derivation=lambda: None,
-    wrong_variants={"monotone_decreasing": dataclasses.replace(Fig2Statements(), shape="decreasing")},
+    wrong_variants={
+        "monotone_decreasing": dataclasses.replace(Fig2Statements(), shape="decreasing")
+    },
 )
 
 insight_2 = Claim(
@@ -131,8 +137,7 @@ fig_5 = Claim(
     lhs_latex=r"\mathrm{Err}",
     derivation=lambda: None,
     wrong_variants={
-        "worse_at_larger_n": Fig5Statements(close=0.001, reasonable=0.001,
-                                            better_at_larger_n=False)
+        "worse_at_larger_n": Fig5Statements(close=0.001, reasonable=0.001, better_at_larger_n=False)
     },
 )
 

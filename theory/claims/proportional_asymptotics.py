@@ -11,6 +11,8 @@ the gap that does not shrink is tested).
 
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 
 import derivations._asymptotics as da
@@ -168,6 +170,7 @@ def derived_tinv_c24():
     return {"T_inv": {"below": T["T_inv_C24|below"], "above": T["T_inv_C24|above"]}}
 
 
+@functools.cache
 def derived_err():
     """lim Err(V_S + V_N) derived: the noise structure with the derived terms."""
     t = _derived_terms()

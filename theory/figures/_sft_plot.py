@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["log_mean_se", "write_csv", "wrap_caption"]
+__all__ = ["log_mean_se", "wrap_caption", "write_csv"]
 
 
 def log_mean_se(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

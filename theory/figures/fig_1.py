@@ -33,8 +33,15 @@ def render(ctx: RunContext, out: Path) -> list[Path]:
         for i, n in enumerate(fs.ns):
             color = f"C{i}"
             mean, lo, hi = log_mean_se(data[(r, n)])
-            ax.errorbar(Bs, mean, yerr=[mean - lo, hi - mean], fmt="o", ms=3.5, color=color,
-                        label=f"n={n} (simulated)")
+            ax.errorbar(
+                Bs,
+                mean,
+                yerr=[mean - lo, hi - mean],
+                fmt="o",
+                ms=3.5,
+                color=color,
+                label=f"n={n} (simulated)",
+            )
             printed = theory_curve(fs.d, fs.m, n, r, fine)
             derived = theory_curve(fs.d, fs.m, n, r, fine, which="derived")
             if r > 0:
@@ -50,7 +57,7 @@ def render(ctx: RunContext, out: Path) -> list[Path]:
         ax.set_yscale("log")
         ax.set_xlabel("number of SFT prompts B")
         ax.set_title(f"r = {r}")
-        ax.grid(alpha=0.3, which="both")
+        ax.grid(alpha=0.3)
     axes[0].set_ylabel("post-test error Err(Ṽ*) (per coordinate)")
     axes[-1].legend(fontsize=7, ncol=1)
     caption = (
@@ -67,7 +74,19 @@ def render(ctx: RunContext, out: Path) -> list[Path]:
     fig.tight_layout(rect=(0, 0.09, 1, 1))
     fig.savefig(out, dpi=110)
     plt.close(fig)
-    csv = write_csv(out.with_suffix(".csv"),
-                    ["r", "n", "B", "B_over_d", "err_geomean", "err_lo_1se", "err_hi_1se",
-                     "thm_B1_printed", "thm_B1_derived"], rows)
+    csv = write_csv(
+        out.with_suffix(".csv"),
+        [
+            "r",
+            "n",
+            "B",
+            "B_over_d",
+            "err_geomean",
+            "err_lo_1se",
+            "err_hi_1se",
+            "thm_B1_printed",
+            "thm_B1_derived",
+        ],
+        rows,
+    )
     return [out, csv]

@@ -28,8 +28,15 @@ def render(ctx: RunContext, out: Path) -> list[Path]:
         for i, B in enumerate(fs.Bs):
             color = f"C{i}"
             mean, lo, hi = log_mean_se(data[(r, B)])
-            ax.errorbar(ns, mean, yerr=[mean - lo, hi - mean], fmt="o", ms=3.5, color=color,
-                        label=f"B={B} (simulated)")
+            ax.errorbar(
+                ns,
+                mean,
+                yerr=[mean - lo, hi - mean],
+                fmt="o",
+                ms=3.5,
+                color=color,
+                label=f"B={B} (simulated)",
+            )
             th = np.array([theory_curve(fs.d, fs.m, int(n), r, [B])[0] for n in ns])
             if r > 0:
                 ax.plot(ns, th, "-", color=color, lw=1, label=f"B={B} Thm B.1 (printed)")
@@ -39,7 +46,7 @@ def render(ctx: RunContext, out: Path) -> list[Path]:
         ax.set_yscale("log")
         ax.set_xlabel("prompt length n")
         ax.set_title(f"r = {r}")
-        ax.grid(alpha=0.3, which="both")
+        ax.grid(alpha=0.3)
     axes[0].set_ylabel("post-test error Err(Ṽ*) (per coordinate)")
     axes[-1].legend(fontsize=7)
     caption = (
@@ -54,7 +61,9 @@ def render(ctx: RunContext, out: Path) -> list[Path]:
     fig.tight_layout(rect=(0, 0.08, 1, 1))
     fig.savefig(out, dpi=110)
     plt.close(fig)
-    csv = write_csv(out.with_suffix(".csv"),
-                    ["r", "B", "n", "err_geomean", "err_lo_1se", "err_hi_1se", "thm_B1_printed"],
-                    rows)
+    csv = write_csv(
+        out.with_suffix(".csv"),
+        ["r", "B", "n", "err_geomean", "err_lo_1se", "err_hi_1se", "thm_B1_printed"],
+        rows,
+    )
     return [out, csv]

@@ -30,21 +30,47 @@ def render(ctx: RunContext, out: Path) -> list[Path]:
         star = log_mean_se(data[n][0])
         first = log_mean_se(data[n][1])
         for (mean, lo, hi), lab, c in ((star, "Err(Ṽ*)", "C0"), (first, "Err(V_S+V_N)", "C1")):
-            ax.errorbar(Bs, mean, yerr=[mean - lo, hi - mean], fmt="o", ms=3.5, color=c,
-                        label=f"{lab} (simulated)")
-        ax.plot(fine, theory_curve(fs.d, fs.m, n, r, fine), "k-", lw=1,
-                label="Theorem B.1 (printed)")
-        ax.plot(fine, theory_curve(fs.d, fs.m, n, r, fine, which="derived"), "k:", lw=1.2,
-                label="Theorem B.1 (derived)")
+            ax.errorbar(
+                Bs,
+                mean,
+                yerr=[mean - lo, hi - mean],
+                fmt="o",
+                ms=3.5,
+                color=c,
+                label=f"{lab} (simulated)",
+            )
+        ax.plot(
+            fine, theory_curve(fs.d, fs.m, n, r, fine), "k-", lw=1, label="Theorem B.1 (printed)"
+        )
+        ax.plot(
+            fine,
+            theory_curve(fs.d, fs.m, n, r, fine, which="derived"),
+            "k:",
+            lw=1.2,
+            label="Theorem B.1 (derived)",
+        )
         pr = theory_curve(fs.d, fs.m, n, r, Bs)
         dr = theory_curve(fs.d, fs.m, n, r, Bs, which="derived")
         for j, B in enumerate(Bs):
-            rows.append([n, int(B), B / fs.d, star[0][j], star[1][j], star[2][j], first[0][j],
-                         first[1][j], first[2][j], pr[j], dr[j]])
+            rows.append(
+                [
+                    n,
+                    int(B),
+                    B / fs.d,
+                    star[0][j],
+                    star[1][j],
+                    star[2][j],
+                    first[0][j],
+                    first[1][j],
+                    first[2][j],
+                    pr[j],
+                    dr[j],
+                ]
+            )
         ax.set_yscale("log")
         ax.set_xlabel("number of SFT prompts B")
         ax.set_title(f"n = {n}")
-        ax.grid(alpha=0.3, which="both")
+        ax.grid(alpha=0.3)
     axes[0].set_ylabel("post-test error (per coordinate)")
     axes[0].legend(fontsize=8)
     caption = (
@@ -59,8 +85,21 @@ def render(ctx: RunContext, out: Path) -> list[Path]:
     fig.tight_layout(rect=(0, 0.08, 1, 1))
     fig.savefig(out, dpi=110)
     plt.close(fig)
-    csv = write_csv(out.with_suffix(".csv"),
-                    ["n", "B", "B_over_d", "err_star_geomean", "err_star_lo", "err_star_hi",
-                     "err_first_order_geomean", "err_first_order_lo", "err_first_order_hi",
-                     "thm_B1_printed", "thm_B1_derived"], rows)
+    csv = write_csv(
+        out.with_suffix(".csv"),
+        [
+            "n",
+            "B",
+            "B_over_d",
+            "err_star_geomean",
+            "err_star_lo",
+            "err_star_hi",
+            "err_first_order_geomean",
+            "err_first_order_lo",
+            "err_first_order_hi",
+            "thm_B1_printed",
+            "thm_B1_derived",
+        ],
+        rows,
+    )
     return [out, csv]
