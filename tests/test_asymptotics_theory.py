@@ -110,3 +110,19 @@ def test_figures_write_png_and_csv_with_a_caption(tiny, fig, tmp_path: Path):
     assert out.stat().st_size > 10_000
     header = out.with_suffix(".csv").read_text().splitlines()[0]
     assert "B" in header and "thm_B1_printed" in header
+
+
+def test_latex_covers_every_new_claim():
+    from theory._latex import claim_latex
+    from theory.claims import figures_sft, proportional_asymptotics
+
+    for c in proportional_asymptotics.CLAIMS + figures_sft.CLAIMS:
+        text = claim_latex(c)
+        assert text.startswith(f"% {c.id}")
+        if c.id not in {"fig_1", "fig_2", "insight_2", "fig_5"}:
+            assert "% printed in the paper:" in text and "% derived by sympy" in text
+
+
+def test_exact_law_check_rejects_a_wrong_law():
+    assert ff._exact_law_evidence().outcome == Outcome.PASS
+    assert ff._exact_law_evidence(dof_shift=1).outcome == Outcome.FAIL

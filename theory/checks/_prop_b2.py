@@ -51,6 +51,16 @@ class PropB2Statements:
             f"Bias′(0) → {self.bias_prime_limit}; threshold μ1 ≥ {self.mu1_threshold}"
         )
 
+    def latex_lines(self, tex) -> list[str]:
+        """The printed statements in LaTeX."""
+        return [
+            f"F(\\infty) = {tex(self.F_inf)}",
+            f"F(0) = {tex(self.F_0)}",
+            f"F(\\infty) - F(0) = {tex(self.gap_leading)} + O(1/r)",
+            f"\\lim_{{r\\to0}} \\mathrm{{Bias}}'(0) = {tex(self.bias_prime_limit)}",
+            f"\\mu_1 \\ge {tex(self.mu1_threshold)} \\Rightarrow F'(0) < 0",
+        ]
+
     @classmethod
     def printed(cls, P: dict, *, gap_factor: Any = 1) -> PropB2Statements:
         c = P["constants"]

@@ -18,6 +18,7 @@ from theory.checks._asymptotics import AsymptoticPoint, evaluate_terms
 from theory.checks._figures_sft import (
     ETA,
     RHO,
+    ExactLawSymbolic,
     Fig1Statements,
     Fig2Statements,
     Fig5Check,
@@ -27,6 +28,7 @@ from theory.checks._figures_sft import (
     InterferenceCheck,
     SmallBestBCheck,
     SpikeCheck,
+    SpikeSymbolic,
     TurningPointCheck,
     UShapeCheck,
 )
@@ -75,7 +77,13 @@ fig_1 = Claim(
     "minimum) moves right as n grows; at r = 0.01 the large-B error stays above the best "
     "small-B error",
     formula=Fig1Statements(),
-    checks=(SpikeCheck(), TurningPointCheck(), InterferenceCheck()),
+    checks=(
+        SpikeSymbolic(),
+        ExactLawSymbolic(),
+        SpikeCheck(),
+        TurningPointCheck(),
+        InterferenceCheck(),
+    ),
     section="§5.2",
     notes="η = 0.2 (not printed). Errors are per coordinate (divided by d), exact given Ṽ* "
     "(Prop. 5.1 with Lemma A.1); the r = 0 spike at B = m is the rank of Φ (range(A) has "
@@ -83,7 +91,9 @@ fig_1 = Claim(
     lhs_latex=r"\operatorname{argmax}_B \mathrm{Err}(\tilde V^*)",
     derivation=lambda: None,
     wrong_variants={
-        "spike_at_d_for_r0": Fig1Statements(spike={0.0: "d"}, interference_r=(0.1,)),
+        "spike_at_d_for_r0": Fig1Statements(
+            spike={0.0: "d"}, turning_direction=-1, interference_r=(0.1,)
+        ),
         "turning_point_moves_left": Fig1Statements(
             spike={0.0: "d"}, turning_direction=-1, interference_r=(0.0,)
         ),
@@ -96,7 +106,7 @@ fig_2 = Claim(
     statement="same setting, n from 20 to 1000: under interference (r = 0.01) and small-to-"
     "moderate B (50, 150, 300) the error of Ṽ* is U-shaped in n",
     formula=Fig2Statements(),
-    checks=(UShapeCheck(),),
+    checks=(ExactLawSymbolic(), UShapeCheck()),
     section="§5.2",
     notes="η = 0.2 (not printed). At r = 0.1 the U-shape holds for B ∈ {50, 150} but B = 300 is "
     "still decreasing at n = 1000 (see the figure's CSV).",
@@ -113,7 +123,7 @@ insight_2 = Claim(
     statement="under (strong) interference the best SFT set is small: the minimum of the error "
     "over B lies at B < d (r = 0.01, Fig. 1's setting)",
     formula=InsightStatement(),
-    checks=(SmallBestBCheck(),),
+    checks=(ExactLawSymbolic(), SmallBestBCheck()),
     section="§5.2",
     notes="Holds at r = 0.01; at r = 0.1 the error keeps falling past the spike and the best B "
     "in Fig. 1's range is the largest (B = 5d) — the variant 'r = 0.1' is refuted. Prop. B.2 "
@@ -129,7 +139,7 @@ fig_5 = Claim(
     statement="d = 600, m = 300, ρ = 0.1, η = 0.2, r = 0.1, n ∈ {1000, 5000}, B up to 1000: "
     "the thm_B1 curve matches Err(V_S + V_N) closely and Err(Ṽ*) reasonably, better at n = 5000",
     formula=Fig5Statements(),
-    checks=(Fig5Check(_fig5_curve), FirstOrderDistance()),
+    checks=(ExactLawSymbolic(), Fig5Check(_fig5_curve), FirstOrderDistance()),
     section="Appendix B",
     notes="'Closely' and 'reasonably' are ours: median relative gap over B (|B/d − 1| ≥ 0.1) at "
     "most 15 % and 50 %. The caption's n = 600 conflicts with the panel titles; we use the "

@@ -369,8 +369,7 @@ prop_B2 = Claim(
     section="Appendix B",
     notes="Properties of the printed closed form F; they do not depend on the cross-block T12 "
     "terms that make thm_B1 fail (T12 = 0 at β = 0 and β ≥ 1), except (iii) through γ T_var,Σ′(0).",
-    lhs_latex=r"F(\infty),\ F(0),\ \lim_{r\to0} r^2 (F(\infty)-F(0)),\ \lim_{r\to0}"
-    r"\mathrm{Bias}'(0)",
+    lhs_latex=r"F(\infty) = \lim_{\beta\to\infty} F(\beta)",
     derivation=lambda: PropB2Statements.derived_matrix(PRINTED),
     wrong_variants={"gap_coefficient_2": PropB2Statements.printed(PRINTED, gap_factor=2)},
 )
