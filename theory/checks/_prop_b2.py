@@ -90,9 +90,9 @@ class PropB2Statements:
 
     @staticmethod
     def derived_matrix(P: dict) -> sp.Matrix:
-        """The same quantities computed by sympy from the printed F (for ``latex``)."""
+        """F(∞) computed by sympy from the printed F (for ``latex``)."""
         st = PropB2Statements.printed(P)
-        return sp.Matrix([sp.limit(st.F_above, X.beta, sp.oo)])
+        return sp.Matrix([st.F_above.subs(X.beta, sp.oo)])  # F(β) = C1 + C2/(β − 1)
 
 
 def _rand(rng, lo, hi, den=20) -> sp.Rational:
