@@ -348,8 +348,8 @@ thm_B1 = Claim(
     expected="refuted",
     notes="The structure (which terms, which powers of γ) is derived exactly; the failure is "
     "inherited from T_var and T_var,Σ (see thm_B1_terms): below β = 1 the printed curve is "
-    "up to ~19 % low at Fig. 5's setting (13 % at β = 0.4). Above β = 1 (T12 = 0) it holds. The distance of "
-    "V_S + V_N from the exact minimiser Ṽ* is reported by fig_5.",
+    "up to ~19 % low at Fig. 5's setting (13 % at β = 0.4). Above β = 1 (T12 = 0) it holds. "
+    "The distance of V_S + V_N from the exact minimiser Ṽ* is reported by fig_5.",
     lhs_latex=r"\lim \mathrm{Err}(V_S + V_N)",
     derivation=lambda: derived_err()["Err"]["below"],
     wrong_variants={
