@@ -35,6 +35,8 @@ def claim_latex(claim: Claim) -> str:
     lhs = getattr(claim.quantity, "latex", None) or claim.lhs_latex
     if isinstance(claim.formula, sp.Basic):
         lines += ["% printed in the paper:", f"{lhs} = {to_latex(claim.formula)}".strip(" =")]
+    elif hasattr(claim.formula, "latex_lines"):  # a set of printed formulas (e.g. asymptotics)
+        lines += ["% printed in the paper:", *claim.formula.latex_lines(to_latex)]
     else:
         lines.append(f"% printed statement (not a formula): {claim.formula}")
     derived = None

@@ -20,6 +20,8 @@ MODULES = (
     "theory.claims.outcome_supervision",
     "theory.claims.sft",
     "theory.claims.data_allocation",
+    "theory.claims.proportional_asymptotics",
+    "theory.claims.figures_sft",
 )
 
 

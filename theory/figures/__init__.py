@@ -18,7 +18,10 @@ __all__ = ["FIGURES", "get_figure"]
 
 #: figure id -> module implementing ``render``
 FIGURES: dict[str, str] = {
+    "fig_1": "theory.figures.fig_1",
+    "fig_2": "theory.figures.fig_2",
     "fig_4": "theory.figures.fig_4",
+    "fig_5": "theory.figures.fig_5",
 }
 
 

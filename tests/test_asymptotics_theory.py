@@ -1,0 +1,131 @@
+"""Proportional asymptotics: the q solver's branches, the derivations' anchors, the limit-rate
+fit, the bootstrap decisions of the figure checks, and the figures themselves (tiny sizes)."""
+
+import itertools
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sympy as sp
+
+import derivations._asymptotics as da
+from derivations._asymptotics import ASYM
+from theory import RunContext
+from theory._verdict import Outcome
+from theory.checks import _figures_sft as ff
+from theory.checks._asymptotics import _wls_intercept, solve_equation_q
+from theory.claims.proportional_asymptotics import EQUATION
+
+
+def test_q_solver_branches_and_singularity():
+    mu, asq = (0.5, 0.5), (0.0484, 0.01)
+    assert da.solve_q(0.0, mu, asq) == 0.0
+    assert da.solve_q(1.0, mu, asq) == math.inf and da.solve_q(1.7, mu, asq) == math.inf
+    # r = 0: the right side never exceeds μ1, so q = ∞ already at β = μ1 (spike at B = m)
+    assert da.solve_q(0.5, mu, (0.0484, 0.0)) == math.inf
+    qs = [da.solve_q(b, mu, asq) for b in (0.1, 0.5, 0.9, 0.99, 0.999)]
+    assert all(x < y for x, y in itertools.pairwise(qs))  # q ↑ ∞ as β → 1
+    for b, q in zip((0.1, 0.5, 0.9, 0.99, 0.999), qs, strict=True):
+        assert sum(m * a * q / (1 + a * q) for m, a in zip(mu, asq, strict=True)) == pytest.approx(
+            b
+        )
+    vals = {"beta": 0.99, "mu_1": 0.5, "rho": 0.1, "eta": 0.2, "r": 0.1}
+    assert solve_equation_q(EQUATION, vals) == pytest.approx(qs[3], rel=1e-9)
+
+
+def test_v_solver_satisfies_its_equation():
+    mu, asq, z = (0.3, 0.7), (0.2, 0.05), 0.01
+    for beta in (0.4, 1.6):
+        v = da.solve_v(z, beta, mu, asq)
+        res = beta / v - 1 - sum(m * a / (z + a * v) for m, a in zip(mu, asq, strict=True))
+        assert abs(res) < 1e-9 and 0 < v < beta
+
+
+def test_derived_terms_at_the_anchors_pi_zero_and_pi_identity():
+    """Hand computation: Π = 0 (w = 0, T12 = 0) gives V_S = −Γ0⁻¹, Bias = Σ μ_k (1 − Σ_k/Γ0_k)²;
+    Π = I (w = 1) gives V_S = −ηA⁻¹, Bias = Σ μ_k (1 − ηΣ_k/a_k)²."""
+    T = da.theorem_b1_terms()
+    L = da.theorem_b1_limits()
+    mu = (ASYM.mu1, 1 - ASYM.mu1)
+    zero = {ASYM.w1: 0, ASYM.w2: 0, ASYM.T12: 0}
+    one = {ASYM.w1: 1, ASYM.w2: 1, ASYM.T12: 0}
+    b0 = sum(mu[k] * (1 - L[f"Sigma_{k + 1}"] / L[f"Gamma0_{k + 1}"]) ** 2 for k in range(2))
+    b1 = sum(mu[k] * (1 - ASYM.eta * L[f"Sigma_{k + 1}"] / L[f"a_{k + 1}"]) ** 2 for k in range(2))
+    assert sp.simplify(T["bias"].subs(zero) - b0) == 0
+    assert sp.simplify(T["bias"].subs(one) - b1) == 0
+
+
+def test_inverse_wishart_anchor_of_the_above_branch():
+    """β > 1 with a single block: (1/d) tr(Ĝ⁻¹) = d·tr(A⁻²(ΩΩᵀ)⁻¹)/d → 1/(a²(β − 1)), the
+    inverse-Wishart mean E(ΩΩᵀ)⁻¹ = I/(B − d − 1)."""
+    D = sp.symbols("D_1 D_2", positive=True)
+    e = da.pinv_trace_limit(1, "above").subs({D[0]: 1, D[1]: 1})
+    e = e.subs({ASYM.a1sq: 2, ASYM.a2sq: 2})
+    assert sp.simplify(e - 1 / (2 * (ASYM.beta - 1))) == 0
+
+
+def test_wls_intercept_separates_a_shrinking_gap_from_a_constant_one():
+    ds = np.array([50, 100, 200, 400])
+    se = 0.01 / ds * 50
+    c0, s0, c1, _ = _wls_intercept(ds, 3.0 / ds, se)
+    assert abs(c0) < 1e-12 and c1 == pytest.approx(3.0)
+    c0, s0, *_ = _wls_intercept(ds, 0.1 + 3.0 / ds, se)
+    assert c0 / s0 > 10
+
+
+def test_bootstrap_decisions_are_tri_state():
+    assert ff._decide(0.99) == Outcome.PASS
+    assert ff._decide(0.5) == Outcome.UNDECIDED
+    assert ff._decide(0.01) == Outcome.FAIL
+
+
+@pytest.fixture
+def tiny(monkeypatch):
+    real = ff.figure_setting
+
+    def small(fig, ctx):
+        fs = real(fig, ctx)
+        d = 20
+        scale = d / fs.d
+        return ff.FigureSetting(
+            d,
+            d // 2,
+            tuple(max(2, round(n * scale)) for n in fs.ns),
+            fs.rs,
+            tuple(sorted({max(1, round(b * scale)) for b in fs.Bs})),
+            2,
+        )
+
+    monkeypatch.setattr(ff, "figure_setting", small)
+
+
+@pytest.mark.parametrize(
+    "fig",
+    [pytest.param(f, marks=pytest.mark.slow) for f in ("fig_1", "fig_2")] + ["fig_5"],
+)
+def test_figures_write_png_and_csv_with_a_caption(tiny, fig, tmp_path: Path):
+    from theory.figures import get_figure
+
+    out = tmp_path / f"{fig}.png"
+    written = get_figure(fig).render(RunContext(seed=0), out)
+    assert written == [out, out.with_suffix(".csv")]
+    assert out.stat().st_size > 10_000
+    header = out.with_suffix(".csv").read_text().splitlines()[0]
+    assert "B" in header and "thm_B1_printed" in header
+
+
+def test_latex_covers_every_new_claim():
+    from theory._latex import claim_latex
+    from theory.claims import figures_sft, proportional_asymptotics
+
+    for c in proportional_asymptotics.CLAIMS + figures_sft.CLAIMS:
+        text = claim_latex(c)
+        assert text.startswith(f"% {c.id}")
+        if c.id not in {"fig_1", "fig_2", "insight_2", "fig_5"}:
+            assert "% printed in the paper:" in text and "% derived by sympy" in text
+
+
+def test_exact_law_check_rejects_a_wrong_law():
+    assert ff._exact_law_evidence().outcome == Outcome.PASS
+    assert ff._exact_law_evidence(dof_shift=1).outcome == Outcome.FAIL
