@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-stamp
 OPENBLAS_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS
 
-.PHONY: run test full figures bench lint clean
+.PHONY: run test full figures bench bench-figures lint clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ figures: $(STAMP)      ## the paper's figures (quick tier) as PNG + CSV in out/
 
 bench: $(STAMP)        ## Monte Carlo throughput against the machine's matrix-multiply peak
 	$(BIN)/lsa-verify bench
+
+bench-figures: $(STAMP) ## wall/CPU time of each paper figure at full size, against its budget
+	$(BIN)/lsa-verify bench --figures --tier full
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

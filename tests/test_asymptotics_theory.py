@@ -115,6 +115,16 @@ def test_figures_write_png_and_csv_with_a_caption(tiny, fig, tmp_path: Path):
     assert "B" in header and "thm_B1_printed" in header
 
 
+def test_figure_benchmark_times_each_figure_against_its_target(tiny):
+    from theory.figures._timing import time_figures
+
+    (quick,) = time_figures(["fig_5"], "quick")
+    assert quick["figure"] == "fig_5" and quick["wall_s"] > 0 and quick["cpu_s"] > 0
+    assert quick["target_s"] is None and quick["within_target"] is None  # targets: full tier
+    (full,) = time_figures(["fig_5"], "full")
+    assert full["target_s"] == 600.0 and full["within_target"] is True
+
+
 def test_latex_covers_every_new_claim():
     from theory._latex import claim_latex
     from theory.claims import figures_sft, proportional_asymptotics

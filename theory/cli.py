@@ -93,6 +93,14 @@ def _build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("bench", help="Monte Carlo throughput vs the machine's matmul peak")
     b.add_argument("--seconds", default="1.0", help="seconds per measured case (default 1.0)")
     b.add_argument("--json", action="store_true")
+    b.add_argument(
+        "--figures",
+        nargs="*",
+        default=None,
+        metavar="ID",
+        help="time the paper figures instead (all, or the given ids) at --tier",
+    )
+    b.add_argument("--tier", default="quick", help="tier of the figure timing (default quick)")
     return p
 
 
@@ -227,6 +235,8 @@ def _cmd_figure(args) -> int:
 
 
 def _cmd_bench(args) -> int:
+    if args.figures is not None:
+        return _cmd_bench_figures(args)
     import numerics
 
     secs = _float_arg("seconds", args.seconds)
@@ -234,6 +244,38 @@ def _cmd_bench(args) -> int:
         raise InvalidArgument(f"seconds={secs!r} is invalid: seconds must be > 0")
     result = numerics.run_benchmark(seconds_per_case=secs)
     print(json.dumps(result, indent=1) if args.json else _format_benchmark(result))
+    return 0
+
+
+def _cmd_bench_figures(args) -> int:
+    from theory._context import TIERS
+    from theory._validation import check_choice
+    from theory.figures import FIGURES, get_figure
+    from theory.figures._timing import time_figures
+
+    tier = check_choice("tier", args.tier, TIERS)
+    ids = args.figures or list(FIGURES)
+    for fid in ids:
+        get_figure(fid)  # unknown ids fail before any work
+    progress = _Progress()
+    rows = []
+    for fid in ids:
+        progress.prefix = f"bench figure {fid} ({tier})"
+        progress._show(progress.prefix)
+        rows += time_figures([fid], tier, progress=progress.note)
+    progress.claim(1, 1, None, 0.0)
+    if args.json:
+        print(json.dumps(rows, indent=1))
+        return 0
+    head = ("figure", "tier", "wall s", "CPU s", "max RSS MiB", "target s")
+    print("{:<8} {:<6} {:>8} {:>8} {:>12} {:>9}".format(*head))
+    for r in rows:
+        target = "-" if r["target_s"] is None else f"{r['target_s']:.0f}"
+        mark = {None: "", True: "  within target", False: "  OVER TARGET"}[r["within_target"]]
+        print(
+            f"{r['figure']:<8} {r['tier']:<6} {r['wall_s']:>8.1f} {r['cpu_s']:>8.1f} "
+            f"{r['max_rss_mib']:>12} {target:>9}{mark}"
+        )
     return 0
 
 
