@@ -139,3 +139,28 @@ def test_latex_covers_every_new_claim():
 def test_exact_law_check_rejects_a_wrong_law():
     assert ff._exact_law_evidence().outcome == Outcome.PASS
     assert ff._exact_law_evidence(dof_shift=1).outcome == Outcome.FAIL
+
+
+class _Draws:
+    """A stand-in generator whose ``integers`` returns the given values in turn."""
+
+    def __init__(self, *values: int):
+        self.values = list(values)
+
+    def integers(self, lo, hi):
+        return self.values.pop(0)
+
+
+def test_symbolic_limit_redraws_points_on_a_pole():
+    """β = 70/70 = 1 is a pole of T_inv (β > 1); the point is drawn again, not a crash (seed 3
+    once drew it), and a wrong expression is still rejected at the next point."""
+    from theory.checks._asymptotics import SymbolicLimit
+
+    chk = SymbolicLimit(derive=lambda: {}, n_points=1)
+    b = ASYM.beta
+    same = chk._compare("T_inv", "above", 1 / (b - 1), 2 / (2 * b - 2), _Draws(70, 140))
+    assert same.outcome == Outcome.PASS
+    wrong = chk._compare("T_inv", "above", 1 / (b - 1), 1 / (b - 1) + 1, _Draws(70, 140))
+    assert wrong.outcome == Outcome.FAIL and "printed 1, derived 2" in wrong.detail
+    stuck = chk._compare("T_inv", "above", 1 / (b - 1), 1 / (b - 1), _Draws(*[70] * 10))
+    assert stuck.outcome == Outcome.UNDECIDED
