@@ -168,3 +168,22 @@ def test_latex_covers_every_claim(claim):
 
     text = claim_latex(claim)
     assert claim.id in text and text.count("\n") >= 2
+
+
+def test_ridders_derivative_is_exact_where_a_fixed_step_is_not():
+    """A degree-22 polynomial (the shape of a k = 10 rollout loss): a central difference at
+    h = 1e-6 is off by ~2e-6 relative, Ridders' extrapolation by < 1e-9, and its own error
+    estimate covers the true error; a start so large that f overflows is discarded."""
+    from theory.checks._ridders import ridders_derivative
+
+    f = lambda t: (1.0 + 50.0 * t) ** 22 - 1000.0 * t  # noqa: E731
+    exact = 22 * 50.0 - 1000.0
+    h = 1e-6
+    assert abs((f(h) - f(-h)) / (2 * h) - exact) / exact > 1e-6
+    est, err = ridders_derivative(f)
+    assert abs(est - exact) / exact < 1e-9 and abs(est - exact) <= 10 * err + 1e-12
+    g = lambda t: math.sin(t) if abs(t) < 1 else math.inf  # noqa: E731  (overflow beyond 1)
+    est, err = ridders_derivative(g, (10.0, 1e-3))
+    assert est == pytest.approx(1.0, rel=1e-10) and err < 1e-8
+    with pytest.raises(ValueError, match="h is empty"):
+        ridders_derivative(f, ())
