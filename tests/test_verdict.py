@@ -114,3 +114,31 @@ def test_power_against_a_small_perturbation():
         evs = MonteCarloIdentity().run(wrong, RunContext(seed=seed))
         apply_holm(evs, 1e-3)
         assert any(e.outcome == Outcome.FAIL for e in evs)
+
+
+def test_upper_tail_p_matches_table_values():
+    """Textbook quantiles: z = 1.959964 (normal), t = 2.228139 with 10 dof and 12.7062 with
+    1 dof are the upper 2.5 % points; the two tails add to 1."""
+    from theory._stats import upper_tail_p
+
+    assert upper_tail_p(1.959964) == pytest.approx(0.025, rel=1e-5)
+    assert upper_tail_p(2.228139, 10) == pytest.approx(0.025, rel=1e-5)
+    assert upper_tail_p(12.7062, 1) == pytest.approx(0.025, rel=1e-4)
+    for z, dof in ((0.7, None), (-1.3, 4), (2.5, 30)):
+        assert upper_tail_p(z, dof) + upper_tail_p(-z, dof) == pytest.approx(1.0)
+
+
+def test_ols_standard_errors_match_the_simple_regression_formula():
+    """Slope se of y = a + b x: sqrt(s² / Σ(x − x̄)²) with s² = RSS/(N − 2)."""
+    from theory._stats import ols
+
+    x = np.array([0.0, 1.0, 2.0, 3.0, 4.0])
+    y = np.array([1.0, 3.1, 4.9, 7.2, 8.8])
+    coef, se, dof = ols(np.column_stack([np.ones_like(x), x]), y)
+    b = np.sum((x - x.mean()) * (y - y.mean())) / np.sum((x - x.mean()) ** 2)
+    a = y.mean() - b * x.mean()
+    s2 = np.sum((y - a - b * x) ** 2) / 3
+    assert dof == 3 and coef == pytest.approx([a, b])
+    assert se[1] == pytest.approx(np.sqrt(s2 / np.sum((x - x.mean()) ** 2)))
+    sxx = np.sum((x - x.mean()) ** 2)
+    assert se[0] == pytest.approx(np.sqrt(s2 * (1 / 5 + x.mean() ** 2 / sxx)))

@@ -21,8 +21,9 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-import mpmath
 import numpy as np
+
+from theory._stats import upper_tail_p
 
 __all__ = [
     "DEFAULT_ALPHA",
@@ -104,11 +105,7 @@ def _jsonable(v: Any) -> Any:
 def _two_sided_p(z: float, dof: int | None) -> float:
     if not math.isfinite(z):
         return 0.0
-    if dof is None:
-        return math.erfc(abs(z) / math.sqrt(2))
-    # Student t with ``dof`` degrees of freedom: P(|T| > t) = I_{ν/(ν+t²)}(ν/2, 1/2)
-    x = dof / (dof + z * z)
-    return float(mpmath.betainc(dof / 2, 0.5, 0, x, regularized=True))
+    return 2 * upper_tail_p(abs(z), dof)  # normal, or Student t with ``dof`` degrees of freedom
 
 
 def z_test(measured, claimed, stderr, *, dof: int | None = None) -> tuple[float, float]:

@@ -23,6 +23,7 @@ from derivations import d, eta, n
 from theory._claim import Check, Claim
 from theory._evaluate import evaluate, evaluate_exact
 from theory._params import random_covariance, random_orthogonal
+from theory._stats import upper_tail_p
 from theory._verdict import Evidence, Outcome, z_test
 from theory.checks._sft_setup import gamma0, part, vinf_derived, vinf_numeric
 from theory.checks._symbolic import _short, exact_difference
@@ -739,7 +740,7 @@ class InsightFiniteB(Check):
             lhs = "aligned" if lhs_name == "Err_aligned" else "covered"
             rhs = "covered" if lhs == "aligned" else "aligned"
             z = (means[lhs] - means[rhs]) / se if se > 0 else math.copysign(math.inf, 1.0)
-            p = 0.5 * math.erfc(z / math.sqrt(2))  # H0: the relation holds; large z rejects
+            p = upper_tail_p(z)  # H0: the relation holds; large z rejects
             out.append(
                 Evidence(
                     kind="monte_carlo",

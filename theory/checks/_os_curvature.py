@@ -28,6 +28,7 @@ import numerics
 from derivations import d as d_sym
 from theory._claim import Check, Claim
 from theory._params import random_covariance, random_orthogonal
+from theory._stats import ols, upper_tail_p
 from theory._verdict import Evidence, Outcome
 from theory.symbols import k as k_sym
 
@@ -72,12 +73,7 @@ def band_test(est: float, se: float, lo: float, hi: float, dof: int | None) -> t
     if se <= 0:
         return math.inf, 0.0
     z = gap / se
-    if dof is None:
-        return z, 0.5 * math.erfc(z / math.sqrt(2))
-    import mpmath
-
-    x = dof / (dof + z * z)
-    return z, 0.5 * float(mpmath.betainc(dof / 2, 0.5, 0, x, regularized=True))
+    return z, upper_tail_p(z, dof)
 
 
 def _spectra(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -349,11 +345,8 @@ def _fit(rows, law: sp.Expr) -> tuple[np.ndarray, np.ndarray, int]:
     groups = sorted({(x["seed"], x["kappa"], x["n"]) for x in rows})
     dummies = [[float((x["seed"], x["kappa"], x["n"]) == g) for x in rows] for g in groups]
     X = np.column_stack([*dummies, np.log(Q), np.log([x["k"] for x in rows])])
-    coef, *_ = np.linalg.lstsq(X, y, rcond=None)
-    resid = y - X @ coef
-    dof = len(rows) - X.shape[1]
-    cov = float(resid @ resid) / dof * np.linalg.pinv(X.T @ X)
-    return coef[-2:], np.sqrt(np.diag(cov))[-2:], dof
+    coef, se, dof = ols(X, y)
+    return coef[-2:], se[-2:], dof
 
 
 @dataclass

@@ -24,6 +24,7 @@ import derivations._training as dtr
 import numerics
 from derivations import LETTERS, generic_matrix
 from theory._claim import Check, Claim
+from theory._stats import ols, upper_tail_p
 from theory._verdict import Evidence, Outcome
 from theory.checks._os_curvature import band_test, law_values
 
@@ -176,12 +177,10 @@ class InitSpectrumRate(Check):
         x = np.log([r[0] for r in rows])
         y = np.log([r[1] for r in rows])
         X = np.stack([np.ones_like(x), x], 1)
-        beta, *_ = np.linalg.lstsq(X, y, rcond=None)
-        resid = y - X @ beta
-        se = float(np.sqrt(resid @ resid / (len(y) - 2) * np.linalg.inv(X.T @ X)[1, 1]))
-        slope = float(beta[1])
+        beta, ses, _ = ols(X, y)
+        slope, se = float(beta[1]), float(ses[1])
         zz = (slope + 0.25) / se
-        p = 0.5 * math.erfc(zz / math.sqrt(2))
+        p = upper_tail_p(zz)
         means = {nn: np.mean([r[1] for r in rows if r[0] == nn]) for nn in ns}
         targets = {nn: next(r[2] for r in rows if r[0] == nn) for nn in ns}
         return [
@@ -244,10 +243,7 @@ class StableStepFit(Check):
         groups = sorted({x["r"] for x in rows})
         dummies = [[float(x["r"] == g) for x in rows] for g in groups]
         X = np.column_stack([*dummies, np.log(f), np.log([x["k"] for x in rows])])
-        coef, *_ = np.linalg.lstsq(X, y, rcond=None)
-        resid = y - X @ coef
-        dof = len(y) - X.shape[1]
-        se = np.sqrt(np.diag(float(resid @ resid) / dof * np.linalg.pinv(X.T @ X)))
+        coef, se, dof = ols(X, y)
 
         def gmean(eps, kk):
             sel = [np.log(x["gamma"]) for x in rows if x["eps"] == eps and x["k"] == kk]

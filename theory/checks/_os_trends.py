@@ -45,12 +45,12 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import mpmath
 import numpy as np
 
 import derivations._os as dos
 import numerics
 from theory._claim import Check, Claim
+from theory._stats import upper_tail_p
 from theory._verdict import Evidence, Outcome
 
 if TYPE_CHECKING:
@@ -280,13 +280,6 @@ def fig4_results(ctx: RunContext) -> tuple[Fig4Setting, list[int], list[dict]]:
 
 
 # ------------------------------------------------------------------------------ statistics
-def _t_sf(t: float, dof: int) -> float:
-    """P(T > t), Student t with ``dof`` degrees of freedom."""
-    x = dof / (dof + t * t)
-    tail = 0.5 * float(mpmath.betainc(dof / 2, 0.5, 0, x, regularized=True))
-    return tail if t > 0 else 1 - tail
-
-
 def _slopes(t: np.ndarray, Y: np.ndarray) -> np.ndarray:
     """Per-row least-squares slope of Y (R, G) on t (G,)."""
     tc = t - t.mean()
@@ -311,8 +304,8 @@ def trend_statistics(x: np.ndarray, errors: np.ndarray, shape: str) -> dict[str,
     if shape in ("decreasing", "increasing"):
         sign = -1.0 if shape == "decreasing" else 1.0
         tstat = sign * slope / se
-        p_for = _t_sf(tstat, dof)  # small: significant in the claimed direction
-        p_against = _t_sf(-tstat, dof)
+        p_for = upper_tail_p(tstat, dof)  # small: significant in the claimed direction
+        p_against = upper_tail_p(-tstat, dof)
         out |= {"p_claimed_direction": p_for, "p_opposite": p_against}
         out["outcome"] = (
             "pass" if p_for < TREND_ALPHA else "fail" if p_against < TREND_ALPHA else "undecided"
@@ -321,8 +314,8 @@ def trend_statistics(x: np.ndarray, errors: np.ndarray, shape: str) -> dict[str,
     if shape == "flat":
         lo_t = (slope + FLAT_MARGIN) / se
         hi_t = (FLAT_MARGIN - slope) / se
-        p_equiv = max(_t_sf(lo_t, dof), _t_sf(hi_t, dof))  # TOST
-        p_outside = _t_sf((abs(slope) - FLAT_MARGIN) / se, dof)
+        p_equiv = max(upper_tail_p(lo_t, dof), upper_tail_p(hi_t, dof))  # TOST
+        p_outside = upper_tail_p((abs(slope) - FLAT_MARGIN) / se, dof)
         out |= {"margin": FLAT_MARGIN, "p_equivalence": p_equiv, "p_outside_margin": p_outside}
         out["outcome"] = (
             "pass" if p_equiv < TREND_ALPHA else "fail" if p_outside < TREND_ALPHA else "undecided"
@@ -332,7 +325,7 @@ def trend_statistics(x: np.ndarray, errors: np.ndarray, shape: str) -> dict[str,
         mean_curve = Y.mean(0)
         j = int(np.argmin(mean_curve))
         out["break"] = float(x[j])
-        p_whole_down, p_whole_up = _t_sf(-slope / se, dof), _t_sf(slope / se, dof)
+        p_whole_down, p_whole_up = upper_tail_p(-slope / se, dof), upper_tail_p(slope / se, dof)
         if j in (0, len(t) - 1):
             monotone = min(p_whole_down, p_whole_up) < TREND_ALPHA
             out |= {"p_monotone": min(p_whole_down, p_whole_up)}
@@ -341,7 +334,7 @@ def trend_statistics(x: np.ndarray, errors: np.ndarray, shape: str) -> dict[str,
         left, right = _slopes(t[: j + 1], Y[:, : j + 1]), _slopes(t[j:], Y[:, j:])
         (ls, lse), (rs, rse) = _mean_se(left), _mean_se(right)
         lse, rse = max(lse, 1e-12 * max(1.0, abs(ls))), max(rse, 1e-12 * max(1.0, abs(rs)))
-        p_left, p_right = _t_sf(-ls / lse, dof), _t_sf(rs / rse, dof)
+        p_left, p_right = upper_tail_p(-ls / lse, dof), upper_tail_p(rs / rse, dof)
         p_left_wrong, p_right_wrong = 1 - p_left, 1 - p_right
         out |= {
             "left_slope": ls,

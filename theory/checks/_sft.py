@@ -27,6 +27,7 @@ from derivations._training import linear_part
 from theory._claim import Check, Claim
 from theory._evaluate import evaluate_exact
 from theory._params import random_covariance, random_matrix
+from theory._stats import ols
 from theory._verdict import Evidence, Outcome, z_test
 from theory.checks._sft_setup import SFTData, part, sft_data, vinf_derived
 from theory.checks._symbolic import _short, exact_difference
@@ -995,11 +996,8 @@ class PopulationLimitRate(Check):
             dist = np.array([_fro(v - vinf) for _, v in rows])
             y = np.log(np.maximum(dist, 1e-300))
             X = np.stack([np.ones_like(x), x], 1)
-            beta, *_ = np.linalg.lstsq(X, y, rcond=None)
-            resid = y - X @ beta
-            dof = len(y) - 2
-            se = float(np.sqrt(float(resid @ resid) / dof * np.linalg.inv(X.T @ X)[1, 1]))
-            slope = float(beta[1])
+            beta, ses, dof = ols(X, y)
+            slope, se = float(beta[1]), float(ses[1])
             z, p = z_test(slope, -0.5, se, dof=dof)
             means = {
                 B: float(np.exp(np.mean([y[i] for i, (b, _) in enumerate(rows) if b == B])))

@@ -9,7 +9,6 @@ through :mod:`numerics`.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -22,6 +21,7 @@ from derivations import LETTERS, TracePoly, d
 from theory._claim import Check, Claim
 from theory._evaluate import evaluate, evaluate_exact
 from theory._params import random_covariance, random_matrix
+from theory._stats import ols, upper_tail_p
 from theory._verdict import Evidence, Outcome, z_test
 from theory.checks._symbolic import _short, exact_difference
 
@@ -485,14 +485,11 @@ class PatternRate(Check):
         x = np.log([r[0] for r in rows])
         y = np.log([max(r[1], 1e-300) for r in rows])
         X = np.stack([np.ones_like(x), x], 1)
-        beta, *_ = np.linalg.lstsq(X, y, rcond=None)
-        resid = y - X @ beta
-        s2 = float(resid @ resid) / (len(y) - 2)
-        se = float(np.sqrt(s2 * np.linalg.inv(X.T @ X)[1, 1]))
-        slope = float(beta[1])
+        beta, ses, _ = ols(X, y)
+        slope, se = float(beta[1]), float(ses[1])
         threshold = -0.75
         zz = (slope - threshold) / se
-        p = 0.5 * math.erfc(zz / math.sqrt(2))  # one-sided: a large slope speaks against the claim
+        p = upper_tail_p(zz)  # one-sided: a large slope speaks against the claim
         means = {B: float(np.exp(np.mean([np.log(m) for b, m in rows if b == B]))) for B in Bs}
         return [
             Evidence(
