@@ -1,15 +1,11 @@
-"""Shared drawing helpers of the SFT figures (Figs. 1, 2, 5): log-mean points with bootstrap-free
-error bars (± one standard error of the mean of log Err over replicates, shown multiplicatively),
-CSV writing and a caption stating every parameter."""
+"""Shared drawing helper of the SFT figures (Figs. 1, 2, 5): log-mean points with bootstrap-free
+error bars (± one standard error of the mean of log Err over replicates, shown multiplicatively)."""
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import numpy as np
 
-__all__ = ["log_mean_se", "wrap_caption", "write_csv"]
+__all__ = ["log_mean_se"]
 
 
 def log_mean_se(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -18,17 +14,3 @@ def log_mean_se(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     m = logs.mean(0)
     se = logs.std(0, ddof=1) / np.sqrt(arr.shape[0]) if arr.shape[0] > 1 else np.zeros_like(m)
     return np.exp(m), np.exp(m - se), np.exp(m + se)
-
-
-def write_csv(path: Path, header: list[str], rows: list[list]) -> Path:
-    with path.open("w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(header)
-        w.writerows(rows)
-    return path
-
-
-def wrap_caption(text: str, width: int = 150) -> str:
-    import textwrap
-
-    return "\n".join(textwrap.wrap(text, width))

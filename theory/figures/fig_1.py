@@ -16,7 +16,8 @@ from theory._context import RunContext
 from theory.checks._figures_sft import ETA, RHO, fig1_data
 from theory.claims.figures_sft import theory_curve
 from theory.figures import require_matplotlib
-from theory.figures._sft_plot import log_mean_se, wrap_caption, write_csv
+from theory.figures._output import save_figure
+from theory.figures._sft_plot import log_mean_se
 
 __all__ = ["render"]
 
@@ -70,12 +71,11 @@ def render(ctx: RunContext, out: Path) -> list[Path]:
         "Lemma A.1, divided by d); lines (r > 0): Theorem B.1 limit, printed (solid) and derived "
         "(dotted; they differ below B = d through T_var); undefined at r = 0."
     )
-    fig.text(0.01, 0.01, wrap_caption(caption, 190), fontsize=7, va="bottom")
-    fig.tight_layout(rect=(0, 0.09, 1, 1))
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
-    csv = write_csv(
-        out.with_suffix(".csv"),
+    return save_figure(
+        plt,
+        fig,
+        out,
+        caption,
         [
             "r",
             "n",
@@ -88,5 +88,6 @@ def render(ctx: RunContext, out: Path) -> list[Path]:
             "thm_B1_derived",
         ],
         rows,
+        width=190,
+        rect=(0, 0.09, 1, 1),
     )
-    return [out, csv]

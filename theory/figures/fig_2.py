@@ -12,7 +12,8 @@ from theory._context import RunContext
 from theory.checks._figures_sft import ETA, RHO, fig2_data
 from theory.claims.figures_sft import theory_curve
 from theory.figures import require_matplotlib
-from theory.figures._sft_plot import log_mean_se, wrap_caption, write_csv
+from theory.figures._output import save_figure
+from theory.figures._sft_plot import log_mean_se
 
 __all__ = ["render"]
 
@@ -57,13 +58,13 @@ def render(ctx: RunContext, out: Path) -> list[Path]:
         "error of Ṽ* (Prop. 5.1 + Lemma A.1, divided by d); lines: Theorem B.1 as printed "
         "(r > 0)."
     )
-    fig.text(0.01, 0.01, wrap_caption(caption, 190), fontsize=7, va="bottom")
-    fig.tight_layout(rect=(0, 0.08, 1, 1))
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
-    csv = write_csv(
-        out.with_suffix(".csv"),
+    return save_figure(
+        plt,
+        fig,
+        out,
+        caption,
         ["r", "B", "n", "err_geomean", "err_lo_1se", "err_hi_1se", "thm_B1_printed"],
         rows,
+        width=190,
+        rect=(0, 0.08, 1, 1),
     )
-    return [out, csv]

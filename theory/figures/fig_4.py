@@ -7,7 +7,6 @@ with the claims ``fig_4`` and ``insight_3``.
 
 from __future__ import annotations
 
-import csv
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +15,7 @@ import numpy as np
 
 from theory.checks._os_trends import FIG4_TRENDS, fig4_results, trend_statistics
 from theory.figures import require_matplotlib
+from theory.figures._output import save_figure
 
 if TYPE_CHECKING:
     from theory._context import RunContext
@@ -119,49 +119,39 @@ def render(ctx: RunContext, out: Path) -> list[Path]:
                 )
     fig.suptitle("Figure 4 (§8): SFT and OS post-training of the single-layer LSA", fontsize=11)
     text = caption(st)
-    fig.text(0.01, 0.005, "\n".join(_wrap(text, 190)), fontsize=6.5, va="bottom")
-    fig.tight_layout(rect=(0, 0.09, 1, 0.96))
-    out = Path(out)
-    fig.savefig(out, dpi=130)
-    plt.close(fig)
-    csv_path = out.with_suffix(".csv")
-    with csv_path.open("w", newline="") as fh:
-        wr = csv.writer(fh)
-        fh.write(f"# {text}\n")
-        wr.writerow(
-            [
-                "method",
-                "weights",
-                "swept",
-                "x",
-                "mean_error",
-                "stderr",
-                "seeds",
-                *[f"seed_{s}" for s in seeds],
-            ]
-        )
-        wr.writerows(rows)
-        wr.writerow(
-            [
-                "pretrained",
-                "",
-                "",
-                "",
-                pre.mean(),
-                pre.std(ddof=1) / math.sqrt(len(pre)),
-                len(pre),
-                *[f"{v:.6g}" for v in pre],
-            ]
-        )
-    return [out, csv_path]
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    lines, cur = [], ""
-    for word in text.split(" "):
-        if len(cur) + len(word) + 1 > width:
-            lines.append(cur)
-            cur = word
-        else:
-            cur = f"{cur} {word}" if cur else word
-    return [*lines, cur]
+    rows.append(
+        [
+            "pretrained",
+            "",
+            "",
+            "",
+            pre.mean(),
+            pre.std(ddof=1) / math.sqrt(len(pre)),
+            len(pre),
+            *[f"{v:.6g}" for v in pre],
+        ]
+    )
+    header = [
+        "method",
+        "weights",
+        "swept",
+        "x",
+        "mean_error",
+        "stderr",
+        "seeds",
+        *[f"seed_{s}" for s in seeds],
+    ]
+    return save_figure(
+        plt,
+        fig,
+        out,
+        text,
+        header,
+        rows,
+        width=190,
+        rect=(0, 0.09, 1, 0.96),
+        caption_y=0.005,
+        fontsize=6.5,
+        dpi=130,
+        csv_comment=text,
+    )

@@ -12,7 +12,8 @@ from theory._context import RunContext
 from theory.checks._figures_sft import ETA, RHO, fig5_data
 from theory.claims.figures_sft import theory_curve
 from theory.figures import require_matplotlib
-from theory.figures._sft_plot import log_mean_se, wrap_caption, write_csv
+from theory.figures._output import save_figure
+from theory.figures._sft_plot import log_mean_se
 
 __all__ = ["render"]
 
@@ -81,12 +82,11 @@ def render(ctx: RunContext, out: Path) -> list[Path]:
         "V_S + V_N; lines: Theorem B.1's limit as printed (solid) and as derived (dotted), "
         "undefined at B = d. Errors per coordinate (the paper's axis may be ×d)."
     )
-    fig.text(0.01, 0.01, wrap_caption(caption, 170), fontsize=7, va="bottom")
-    fig.tight_layout(rect=(0, 0.08, 1, 1))
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
-    csv = write_csv(
-        out.with_suffix(".csv"),
+    return save_figure(
+        plt,
+        fig,
+        out,
+        caption,
         [
             "n",
             "B",
@@ -101,5 +101,6 @@ def render(ctx: RunContext, out: Path) -> list[Path]:
             "thm_B1_derived",
         ],
         rows,
+        width=170,
+        rect=(0, 0.08, 1, 1),
     )
-    return [out, csv]
