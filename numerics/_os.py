@@ -42,6 +42,7 @@ from numpy.typing import ArrayLike
 
 from ._embedding import block_slices
 from ._gradients import PromptData, _check_data
+from ._training import adam_step
 from ._validation import as_float_array, check_float, check_int, check_rng
 
 __all__ = [
@@ -398,16 +399,10 @@ def adam_epochs(
                 break
             ep.append(loss)
             t += 1
-            new = []
-            for i, (p, g) in enumerate(zip(ps, grads, strict=True)):
-                if ms[i] is not None:
-                    g = np.where(ms[i], g, 0.0)
-                m1[i] = beta1 * m1[i] + (1 - beta1) * g
-                m2[i] = beta2 * m2[i] + (1 - beta2) * g * g
-                m_hat = m1[i] / (1 - beta1**t)
-                v_hat = m2[i] / (1 - beta2**t)
-                new.append(p - lr * m_hat / (np.sqrt(v_hat) + eps))
-            ps = new
+            grads = [
+                g if mk is None else np.where(mk, g, 0.0) for g, mk in zip(grads, ms, strict=True)
+            ]
+            ps = adam_step(ps, grads, m1, m2, t, lr=lr, beta1=beta1, beta2=beta2, eps=eps)
         if diverged:
             break
         losses.append(float(np.mean(ep)))
@@ -784,13 +779,7 @@ def post_train_many(
             for start in range(0, B, batch_size):
                 gs = grads(perms[:, start : start + batch_size], params)
                 t += 1
-                c1, c2 = 1 - beta1**t, 1 - beta2**t
-                for i, g in enumerate(gs):
-                    m1[i] *= beta1
-                    m1[i] += (1 - beta1) * g
-                    m2[i] *= beta2
-                    m2[i] += (1 - beta2) * g * g
-                    params[i] = params[i] - lr * (m1[i] / c1) / (np.sqrt(m2[i] / c2) + eps)
+                params = adam_step(params, gs, m1, m2, t, lr=lr, beta1=beta1, beta2=beta2, eps=eps)
     if sparse:
         V = np.repeat(V0[None], R, axis=0)
         V[:, b.w, b.x] = params[0]

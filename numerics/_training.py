@@ -205,6 +205,33 @@ def gradient_descent(
     )
 
 
+def adam_step(
+    params: Sequence[np.ndarray],
+    grads: Sequence[np.ndarray],
+    m1: list[np.ndarray],
+    m2: list[np.ndarray],
+    t: int,
+    *,
+    lr: float,
+    beta1: float,
+    beta2: float,
+    eps: float,
+) -> list[np.ndarray]:
+    r"""Step ``t`` (from 1) of Adam: updates the moments ``m1``, ``m2`` in place,
+    :math:`m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t`, :math:`v_t = \beta_2 v_{t-1} + (1-\beta_2)
+    g_t^2`, and returns :math:`\theta_t = \theta_{t-1} - \alpha\, (m_t/(1-\beta_1^t)) /
+    (\sqrt{v_t/(1-\beta_2^t)} + \epsilon)` per parameter array (dtype kept)."""
+    c1, c2 = 1.0 - beta1**t, 1.0 - beta2**t
+    new = []
+    for i, (p, g) in enumerate(zip(params, grads, strict=True)):
+        m1[i] *= beta1
+        m1[i] += (1.0 - beta1) * g
+        m2[i] *= beta2
+        m2[i] += (1.0 - beta2) * g * g
+        new.append(p - lr * (m1[i] / c1) / (np.sqrt(m2[i] / c2) + eps))
+    return new
+
+
 @np.errstate(over="ignore", invalid="ignore")
 def adam(
     loss_and_grad: LossAndGrad,
@@ -256,14 +283,7 @@ def adam(
         if gnorm <= grad_tol:
             message = f"gradient norm {gnorm:.3g} <= grad_tol={grad_tol:g}"
             break
-        new = []
-        for i, (p, g) in enumerate(zip(params, grads, strict=True)):
-            m[i] = beta1 * m[i] + (1.0 - beta1) * g
-            v[i] = beta2 * v[i] + (1.0 - beta2) * g * g
-            m_hat = m[i] / (1.0 - beta1**t)
-            v_hat = v[i] / (1.0 - beta2**t)
-            new.append(p - lr * m_hat / (np.sqrt(v_hat) + eps))
-        new = tuple(new)
+        new = tuple(adam_step(params, grads, m, v, t, lr=lr, beta1=beta1, beta2=beta2, eps=eps))
         new_loss, new_grads = _evaluate(loss_and_grad, new, masks)
         if not _finite(new_loss, new_grads):
             message = f"diverged: non-finite loss at step {t} (lr={lr:g} too large?)"
