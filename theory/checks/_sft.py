@@ -207,9 +207,25 @@ class MinDistanceSymbolic(Check):
 
 
 # ------------------------------------------------------------------ Theorem 4.1: simulation
+def _simulated_settings(
+    ctx: RunContext, tag: str, cases: list[tuple[str, int, int, int, int]], condition_A: float
+) -> list[SFTData]:
+    """One simulated data set per ``(label, d, n, B, k)`` case, η = 0.3, with random A (of the
+    given condition number) and Σ0 (condition 3) drawn in turn from the stream ``(tag,
+    "setting")``."""
+    rng = ctx.rng(tag, "setting")[1]
+    out = []
+    for j, (label, dd, nn, B, kk) in enumerate(cases):
+        A = random_covariance(rng, dd, condition=condition_A)
+        S0 = random_covariance(rng, dd, condition=3.0)
+        out.append(
+            sft_data(ctx, (tag, j), label=label, d=dd, n=nn, B=B, k=kk, eta=0.3, A=A, Sigma0=S0)
+        )
+    return out
+
+
 def thm41_settings(ctx: RunContext) -> list[SFTData]:
     """Simulated data sets for Theorem 4.1: B < d, B = d and B > d (k = 1 and k = 0)."""
-    rng = ctx.rng("thm41", "setting")[1]
     cases = [
         ("d=2, n=5, B=1, k=1 (B < d)", 2, 5, 1, 1),
         ("d=3, n=6, B=2, k=2 (B < d)", 3, 6, 2, 2),
@@ -222,14 +238,7 @@ def thm41_settings(ctx: RunContext) -> list[SFTData]:
             ("d=3, n=8, B=1, k=3 (B < d)", 3, 8, 1, 3),
             ("d=3, n=6, B=6, k=2 (B > d)", 3, 6, 6, 2),
         ]
-    out = []
-    for j, (label, dd, nn, B, kk) in enumerate(cases):
-        A = random_covariance(rng, dd, condition=5.0)
-        S0 = random_covariance(rng, dd, condition=3.0)
-        out.append(
-            sft_data(ctx, ("thm41", j), label=label, d=dd, n=nn, B=B, k=kk, eta=0.3, A=A, Sigma0=S0)
-        )
-    return out
+    return _simulated_settings(ctx, "thm41", cases, condition_A=5.0)
 
 
 def _claimed_point(claim: Claim, s: SFTData) -> tuple[np.ndarray, np.ndarray]:
@@ -611,7 +620,6 @@ def _ev(s: SFTData, formula: sp.Tuple, name: str, matrices: dict | None = None, 
 
 def thm42_settings(ctx: RunContext) -> list[SFTData]:
     """Simulated data sets for Theorem 4.2 and Remark 4.1."""
-    rng = ctx.rng("thm42", "setting")[1]
     cases = [
         ("d=3, n=8, B=20, k=2 (B > d)", 3, 8, 20, 2),
         ("d=4, n=6, B=3, k=1 (B < d)", 4, 6, 3, 1),
@@ -621,14 +629,7 @@ def thm42_settings(ctx: RunContext) -> list[SFTData]:
             ("d=5, n=10, B=60, k=4", 5, 10, 60, 4),
             ("d=6, n=4, B=6, k=3 (B = d)", 6, 4, 6, 3),
         ]
-    out = []
-    for j, (label, dd, nn, B, kk) in enumerate(cases):
-        A = random_covariance(rng, dd, condition=4.0)
-        S0 = random_covariance(rng, dd, condition=3.0)
-        out.append(
-            sft_data(ctx, ("thm42", j), label=label, d=dd, n=nn, B=B, k=kk, eta=0.3, A=A, Sigma0=S0)
-        )
-    return out
+    return _simulated_settings(ctx, "thm42", cases, condition_A=4.0)
 
 
 @dataclass
