@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations._tracepoly import Letter
+from derivations._tracepoly import Letter, TracePoly
 
 __all__ = [
     "LETTERS",
@@ -16,6 +16,7 @@ __all__ = [
     "d",
     "eta",
     "k",
+    "letter_poly",
     "n",
     "p",
 ]
@@ -52,3 +53,8 @@ LETTERS: dict[str, Letter] = {
     "Omega": Letter("Omega", d, Bsym),
     "Phi": Letter("Phi", d, Bsym),
 }
+
+
+def letter_poly(name: str) -> TracePoly:
+    """The trace polynomial consisting of the single matrix letter ``LETTERS[name]``."""
+    return TracePoly.letter(LETTERS[name])

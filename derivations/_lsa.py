@@ -19,6 +19,7 @@ import sympy as sp
 
 from derivations._blocks import BlockMatrix
 from derivations._letters import LETTERS, d, n, p
+from derivations._letters import letter_poly as _L
 from derivations._tracepoly import Letter, TracePoly
 
 __all__ = [
@@ -37,10 +38,6 @@ __all__ = [
 
 _ONE = sp.Integer(1)
 ROWS = [d, _ONE, d, _ONE]
-
-
-def _L(name: str) -> TracePoly:
-    return TracePoly.letter(LETTERS[name])
 
 
 def embedding(

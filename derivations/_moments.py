@@ -18,6 +18,7 @@ from derivations._isserlis import (
     generic_vector,
 )
 from derivations._letters import LETTERS, d, n
+from derivations._letters import letter_poly as _L
 from derivations._lsa import (
     explicit_gram,
     explicit_sparse_weights,
@@ -34,10 +35,6 @@ __all__ = [
     "wishart_sandwich",
     "wishart_sandwich_explicit",
 ]
-
-
-def _L(name: str) -> TracePoly:
-    return TracePoly.letter(LETTERS[name])
 
 
 def _wishart(cov: str) -> Gaussian:

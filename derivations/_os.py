@@ -24,6 +24,7 @@ import sympy as sp
 
 from derivations._isserlis import generic_matrix, generic_vector
 from derivations._letters import LETTERS, d, n
+from derivations._letters import letter_poly as _L
 from derivations._lsa import (
     embedding,
     explicit_embedding,
@@ -47,10 +48,6 @@ __all__ = [
     "os_loss_explicit",
     "sft_loss_sparse",
 ]
-
-
-def _L(name: str) -> TracePoly:
-    return TracePoly.letter(LETTERS[name])
 
 
 @cache

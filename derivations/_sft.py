@@ -31,6 +31,7 @@ import sympy as sp
 
 from derivations._isserlis import generic_matrix, generic_vector
 from derivations._letters import LETTERS, Bsym, d, eta, n
+from derivations._letters import letter_poly as _L
 from derivations._lsa import (
     embedding,
     explicit_gram,
@@ -61,10 +62,6 @@ __all__ = [
 u = sp.Symbol("u", positive=True)
 #: :math:`\rho = \rho_c = 1 - \eta`.
 rho = 1 - eta
-
-
-def _L(name: str) -> TracePoly:
-    return TracePoly.letter(LETTERS[name])
 
 
 def _map_coefficients(poly: TracePoly, fn) -> TracePoly:
