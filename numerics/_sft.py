@@ -23,7 +23,7 @@ from numpy.typing import ArrayLike
 
 from ._embedding import block_slices, sparse_weights
 from ._gradients import PromptData, sft_loss_and_grad
-from ._training import gradient_descent
+from ._training import GDResult, gradient_descent
 from ._validation import as_float_array, check_float, check_int
 
 __all__ = [
@@ -104,28 +104,45 @@ def sft_gd_trajectory(
     V_tilde0 = _square("V_tilde0", V_tilde0, d)
     step = check_float("step", step, lo=0.0, lo_open=True)
     steps = check_int("steps", steps, min_value=0)
+    out = np.full((steps + 1, d, d), np.inf)
+    out[0] = V_tilde0
+
+    def record(t, Vt):
+        out[t] = Vt
+
+    _vtilde_gd(data, V_tilde0, eta=eta, k=k, step=step, max_steps=steps, callback=record)
+    return out
+
+
+def _vtilde_gd(
+    data: PromptData,
+    V_tilde0: np.ndarray,
+    *,
+    eta: float,
+    k: int,
+    step: float,
+    max_steps: int,
+    callback: Callable[[int, np.ndarray], bool | None],
+) -> GDResult:
+    """:func:`gradient_descent` on the real SFT loss with every entry but the Ṽ block frozen
+    (W̃ = I, W24 = −1); ``callback(t, Ṽ_t)`` after every step (a true return stops the run)."""
+    d = data.d
     V0, W0 = sparse_weights(V_tilde0, np.eye(d))
     b = block_slices(d)
     mask_V = np.zeros_like(V0, dtype=bool)
     mask_V[b.w, b.x] = True
-    out = np.full((steps + 1, d, d), np.inf)
-    out[0] = V_tilde0
-
-    def record(t, params, _loss):
-        out[t] = params[0][b.w, b.x]
 
     def lg(V, W):
         return sft_loss_and_grad(data, V, W, eta=eta, k=k)
 
-    gradient_descent(
+    return gradient_descent(
         lg,
         (V0, W0),
         step=step,
-        max_steps=steps,
+        max_steps=max_steps,
         mask=(mask_V, np.zeros_like(mask_V)),
-        callback=record,
+        callback=lambda t, params, _loss: callback(t, params[0][b.w, b.x]),
     )
-    return out
 
 
 def sft_minimiser(
@@ -342,26 +359,12 @@ def sft_gd_iterations(
     target = _square("target", target, d)
     step = check_float("step", step, lo=0.0, lo_open=True)
     max_steps = check_int("max_steps", max_steps, min_value=1)
-    V0, W0 = sparse_weights(V_tilde0, np.eye(d))
-    b = block_slices(d)
-    mask_V = np.zeros_like(V0, dtype=bool)
-    mask_V[b.w, b.x] = True
     e0 = float(np.linalg.norm(V_tilde0 - target))
     if e0 == 0.0:
         return 0
 
-    def done(_t, params, _loss):
-        return bool(np.linalg.norm(params[0][b.w, b.x] - target) <= tol * e0)
+    def done(_t, Vt):
+        return bool(np.linalg.norm(Vt - target) <= tol * e0)
 
-    def lg(V, W):
-        return sft_loss_and_grad(data, V, W, eta=eta, k=k)
-
-    res = gradient_descent(
-        lg,
-        (V0, W0),
-        step=step,
-        max_steps=max_steps,
-        mask=(mask_V, np.zeros_like(mask_V)),
-        callback=done,
-    )
+    res = _vtilde_gd(data, V_tilde0, eta=eta, k=k, step=step, max_steps=max_steps, callback=done)
     return res.n_steps if res.message.startswith("stopped by callback") else max_steps + 1
