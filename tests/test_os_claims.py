@@ -2,10 +2,12 @@
 fail (a broken witness or a wrong law), the Figure 4 renderer and `lsa-verify latex`. The
 registry-wide tests in test_claims.py run every claim and variant."""
 
+import dataclasses
 import math
 
 import numpy as np
 import pytest
+import sympy
 
 import numerics
 from theory import RunContext
@@ -187,3 +189,26 @@ def test_ridders_derivative_is_exact_where_a_fixed_step_is_not():
     assert est == pytest.approx(1.0, rel=1e-10) and err < 1e-8
     with pytest.raises(ValueError, match="h is empty"):
         ridders_derivative(f, ())
+
+
+@pytest.mark.parametrize(
+    "law",
+    [
+        RHO ** (-(2 * k - 2)),  # no k factor
+        k ** (-1) * RHO ** (-(2 * k - 2)),
+        k ** (-3) * RHO ** (-(2 * k - 2)),
+        k ** (-2) * RHO ** (-(2 * k - 1)),
+        k ** (-2) * RHO ** (-sympy.Rational(12, 5) * (k - 1)),
+    ],
+    ids=["no_k", "k^-1", "k^-3", "rho^-(2k-1)", "rho^-2.4(k-1)"],
+)
+def test_exact_step_law_rejects_laws_the_stable_step_fit_cannot_resolve(law):
+    """The fit of measured stable steps (ρ ≫ 1) barely resolves the k² factor; the exact d = 1
+    check rejects every near-miss law, and accepts the printed one."""
+    from theory.checks._os_curvature import HessianLawD1
+
+    check = HessianLawD1(reciprocal=True)
+    (ok,) = check.run(osc.insight_4, RunContext())
+    assert ok.outcome == Outcome.PASS
+    (bad,) = check.run(dataclasses.replace(osc.insight_4, formula=law), RunContext())
+    assert bad.outcome == Outcome.FAIL

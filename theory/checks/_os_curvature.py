@@ -135,10 +135,14 @@ class GradientLawD1(Check):
 @dataclass
 class HessianLawD1(Check):
     r"""Exact at d = 1: the Hessian of the derived loss is :math:`H = J^2 + r\,r''`; at a
-    minimiser (r = 0) it is the Gauss–Newton part :math:`J^2`, which must be proportional to
-    the law :math:`f(k, |m|)` with a k-independent factor, k = 1..K."""
+    minimiser (r = 0) it is the Gauss–Newton part :math:`J^2`, which must equal
+    :math:`C\,f(k, |m|)` for the law f, k = 1..K, with C free of k and of the weight v (so free
+    of ρ = |m| = |1 + vs|). With ``reciprocal`` the law is a step size (Insight 4): the stable
+    step :math:`2/J^2` of the local quadratic model must be :math:`C f`, i.e.
+    :math:`J^2 f` free of k and v."""
 
     steps: tuple[int, ...] = (1, 2, 3, 4, 5)
+    reciprocal: bool = False
     name: str = field(default="exact_d1", init=False)
 
     def run(self, claim: Claim, ctx: RunContext) -> list[Evidence]:
@@ -149,22 +153,29 @@ class HessianLawD1(Check):
             r = it - _w
             J = sp.diff(r, _v)
             f = claim.formula.subs({k_sym: kk, RHO: m, OPNORM: m})
-            ratios.append(sp.factor(sp.cancel(J**2 / f)))
+            ratios.append(sp.factor(sp.cancel(J**2 * f if self.reciprocal else J**2 / f)))
             full = sp.factor(J**2 + r * sp.diff(J, _v))
-        const = all(sp.cancel(q - ratios[0]) == 0 for q in ratios)
+        same_k = all(sp.cancel(q - ratios[0]) == 0 for q in ratios)
+        free_of_rho = not any(q.has(_v) for q in ratios)
+        what = "J²·law" if self.reciprocal else "J²/law"
+        subject = (
+            "stable step 2/J² of the local quadratic model ∝ the law"
+            if self.reciprocal
+            else "Gauss–Newton Hessian J² at a minimiser ∝ the law"
+        )
+        if same_k and free_of_rho:
+            detail = f"{what} = {ratios[0]} at every k (free of v, hence of ρ)"
+        elif same_k:
+            detail = f"{what} = {ratios[0]} is the same at every k but depends on v (on ρ)"
+        else:
+            detail = f"{what} depends on k: " + ", ".join(map(str, ratios))
         return [
             Evidence(
                 kind="symbolic",
-                label="d = 1 exact: Gauss–Newton Hessian J² at a minimiser ∝ the law, "
-                f"k = {', '.join(map(str, self.steps))}",
-                outcome=Outcome.PASS if const else Outcome.FAIL,
+                label=f"d = 1 exact: {subject}, k = {', '.join(map(str, self.steps))}",
+                outcome=Outcome.PASS if same_k and free_of_rho else Outcome.FAIL,
                 measured=[str(q) for q in ratios],
-                detail=(
-                    f"J²/law = {ratios[0]} at every k"
-                    if const
-                    else "J²/law depends on k: " + ", ".join(map(str, ratios))
-                )
-                + f"; full Hessian at k = {self.steps[-1]}: {full}",
+                detail=detail + f"; full Hessian at k = {self.steps[-1]}: {full}",
             )
         ]
 

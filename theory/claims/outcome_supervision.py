@@ -245,7 +245,13 @@ insight_4 = Claim(
     "covers Δ (ρ < 1) OS starts stable and refines safely; for new directions (ρ ≫ 1) it needs a "
     "step of order C/(k² ρ^{2k−2})",
     formula=k ** (-2) * RHO ** (-(2 * k - 2)),
-    checks=(InitSpectrumLimit(), InitSpectrumRate(), StableStepFit(), AlignedVsMisaligned()),
+    checks=(
+        InitSpectrumLimit(),
+        InitSpectrumRate(),
+        HessianLawD1(reciprocal=True),
+        StableStepFit(),
+        AlignedVsMisaligned(),
+    ),
     section="§6",
     lhs_latex=r"\gamma_{\max}",
     derivation=_d1_stable_step,
