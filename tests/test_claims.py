@@ -45,6 +45,50 @@ def test_documented_verdict(runs, claim, seed):
         assert kinds & {"monte_carlo", "numeric", "rate"}, "and a simulation"
 
 
+#: where each refutation lies (the checks that fail, seed 0, quick tier) and what the notes say
+#: still holds (labels containing these strings must pass): a regression that moved a failure
+#: elsewhere, or broke a part that holds, keeps the verdict "refuted" but fails here
+REFUTED_AT = {
+    "sparsity_preserved": ({"pattern_gradient", "pattern_finite_b"}, ["population"]),
+    "lemma_A1_proof_line": ({"symbolic", "monte_carlo"}, ["the two derivation engines agree"]),
+    "os_hessian_appendix": ({"exact_nilpotent", "numeric_bound"}, []),
+    "fig_4": ({"trends_full"}, ["vs k", "sparse-model SFT loss"]),
+    "thm_4_1": ({"min_distance", "nearest_zero_loss", "ridge_path"}, ["(B < d)", "residual"]),
+    "remark_4_1": ({"speed_with_k"}, ["0.5·γ_max", "real-loss minimisers for k"]),
+    "sec_5_1_operator": (
+        {"operator_mc", "operator_symbolic"},
+        ["Σ0 leaves U invariant", "(I − P_U)"],
+    ),
+    "sec_5_1_optimal_A": (
+        {"off_u_search", "optimal_a_family"},
+        ["exact minimiser over the family", "as n grows, d=6, m=3, Σ0 leaves U", "real post-test"],
+    ),
+    "insight_1": (
+        {"insight_exact", "insight_finite_b", "insight_population"},
+        ["r = 0, ", "r = 0.0, "],
+    ),
+    "thm_B1_terms": ({"limit_rate", "symbolic_limit"}, ["bias", "T_inv", "(β > 1)", "β=1.6"]),
+    "thm_B1_Tinv_C24": ({"limit_rate", "symbolic_limit"}, []),
+    "thm_B1": ({"limit_rate", "symbolic_limit"}, ["(β > 1)", "β=1.6"]),
+}
+
+
+def test_every_refuted_claim_locates_its_refutation():
+    assert set(REFUTED_AT) == {c.id for c in CLAIMS if c.expected == "refuted"}
+
+
+@pytest.mark.parametrize("claim_id", sorted(REFUTED_AT))
+def test_refutation_is_where_documented_and_the_rest_holds(runs, claim_id):
+    r = runs[0][claim_id]
+    failing, holds = REFUTED_AT[claim_id]
+    assert {e.check for e in r.evidence if e.outcome == Outcome.FAIL} == failing, r.summary()
+    for text in holds:
+        matched = [e for e in r.evidence if text in e.label]
+        assert matched, f"no record of {claim_id} mentions {text!r}"
+        bad = [e.label for e in matched if e.outcome != Outcome.PASS]
+        assert not bad, f"{claim_id}: expected to hold: {bad}"
+
+
 VARIANTS = [(c, v) for c in CLAIMS for v in c.wrong_variants]
 
 
