@@ -71,12 +71,25 @@ def test_post_test_witness_rejects_a_wrong_error_formula():
 
 
 def test_post_test_error_is_lemma_A1():
-    V, S = -0.5 * np.eye(2), np.diag([1.0, 2.0])
+    """Against two witnesses that do not use Lemma A.1's formula: the χ² moments at d = 1,
+    E(1 + vŜ)² = (1 + vσ)² + 2v²σ²/n, and the index-level Isserlis expectation of
+    ‖I + VŜ‖_F² at d = 2 (generic V and Σ)."""
+    import sympy as sp
+
+    from derivations._moments import frobenius_risk_explicit
+
+    for v, sig, n in ((-0.5, 2.0, 4), (1.3, 0.7, 1), (-2.0, 0.1, 30)):
+        chi2 = (1 + v * sig) ** 2 + 2 * v**2 * sig**2 / n
+        assert post_test_error(np.array([[v]]), np.array([[sig]]), n) == pytest.approx(chi2)
+    expr, mats = frobenius_risk_explicit(2)
+    V = np.array([[-0.5, 0.3], [0.1, -0.8]])
+    S = np.array([[1.0, 0.4], [0.4, 2.0]])
     n = 4
-    direct = np.sum((np.eye(2) + V @ S) ** 2) + (
-        np.trace(V @ S @ S @ V.T) + np.trace(V @ S @ V.T) * np.trace(S)
-    ) / n
-    assert post_test_error(V, S, n) == pytest.approx(direct)
+    subs = {sp.Symbol("n", positive=True, integer=True): n}
+    for name, value in (("A", V), ("Sigma", S)):
+        subs |= {mats[name][i, j]: value[i, j] for i in range(2) for j in range(2)}
+    exact = float(expr.xreplace(subs))
+    assert post_test_error(V, S, n) == pytest.approx(exact)
 
 
 def test_golden_min_finds_the_minimum_of_a_unimodal_function():
