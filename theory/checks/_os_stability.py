@@ -389,7 +389,9 @@ class Balance:
     * ``sft_step_depends_on_prior`` — the largest stable SFT step depends on the prior;
     * ``sft_compensates`` — after a fixed budget (at half its stable step) SFT from a poor prior
       (ρ(Γ0⁻¹Δ) > 5) ends within 3× of the post-test error it reaches from the well-conditioned
-      prior (κ = 1);
+      prior (κ = 1). With B = 50 > d = 4 the SFT minimiser does not depend on the prior at all
+      (Φ has full row rank), so this measures that SFT gets there within the budget; the
+      partial compensation at B < d is not measured;
     * ``os_compensates`` — the same for OS.
     """
 
