@@ -392,13 +392,16 @@ def theorem_b1_terms() -> dict[str, sp.Expr]:
 
 
 def theorem_b1_noise_structure() -> sp.Expr:
-    r""":math:`\lim \mathrm{Err}(V_S + V_N)` in the term symbols, derived from
+    r""":math:`\lim \mathrm{Err}(V_S + V_N)` in the term symbols, assembled BY HAND (not a
+    sympy expansion over the noise; it coincides with the paper's combination (B.10)) from
     :math:`\mathrm{Err}(V) = \tfrac1d\|I+V\Sigma\|_F^2 + \tfrac1{nd}[\operatorname{tr}(V\Sigma^2
     V^\top) + \operatorname{tr}(V\Sigma V^\top)\operatorname{tr}\Sigma]` with
     :math:`V_N = -V_SEM_0^\dagger`, E[E] = 0 and :math:`E[EKE^\top] = \operatorname{tr}(K)\,
     (\gamma/d)\cdot d\,D_s/n\cdot n/d` — i.e. :math:`\tfrac1d E\|V_NX\|_F^2 = \gamma\,
     T[X]\,T_{var}` with :math:`T[X] = \tfrac1d\operatorname{tr}(X^2\hat G^\dagger)`; the
-    :math:`\tfrac1{nd}\operatorname{tr}(V\Sigma^2V^\top)` part is O(1/n); tr Σ/n = γΣ̄."""
+    :math:`\tfrac1{nd}\operatorname{tr}(V\Sigma^2V^\top)` part is O(1/n); tr Σ/n = γΣ̄.
+    Its independent witness is numeric: ``LimitRate`` on ``err_first_order`` (the finite-d
+    Err(V_S + V_N) of sampled noise against the limit) for ``thm_B1``."""
     bias, tv, tvs, ti, tis, sb = sp.symbols("Bias T_var T_var_Sigma T_inv T_inv_Sigma Sigma_bar")
     g = S_.gamma
     # ‖I + (V_S+V_N)Σ‖²/d → Bias + (1/d)E‖V_N Σ‖² = Bias + γ T_inv T_var
