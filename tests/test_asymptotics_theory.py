@@ -164,3 +164,24 @@ def test_symbolic_limit_redraws_points_on_a_pole():
     assert wrong.outcome == Outcome.FAIL and "printed 1, derived 2" in wrong.detail
     stuck = chk._compare("T_inv", "above", 1 / (b - 1), 1 / (b - 1), _Draws(*[70] * 10))
     assert stuck.outcome == Outcome.UNDECIDED
+
+
+@pytest.mark.parametrize("factor", [0.0, -1.0, 3.0])
+def test_first_order_distance_rejects_a_wrong_first_order_term(monkeypatch, factor):
+    """V_S alone (0·V_N), V_S − V_N and V_S + 3V_N all tighten with n too; only the right V_N
+    beats V_S at the larger n."""
+    import numerics
+    from theory.checks._figures_sft import FirstOrderDistance
+    from theory.claims.figures_sft import fig_5
+
+    real = numerics.first_order_weights
+    (ok,) = FirstOrderDistance().run(fig_5, RunContext(seed=0))
+    assert ok.outcome == Outcome.PASS
+
+    def wrong(*args, **kw):
+        VS, VN = real(*args, **kw)
+        return VS, factor * VN
+
+    monkeypatch.setattr(numerics, "first_order_weights", wrong)
+    (bad,) = FirstOrderDistance().run(fig_5, RunContext(seed=0))
+    assert bad.outcome == Outcome.FAIL

@@ -194,7 +194,7 @@ def finite_size_statistics(
     ``w_1``, ``w_2``, ``T_12`` (projector on col(AΩ)), ``cross_trace`` (resolvent at z),
     the Theorem B.1 terms (``bias``, ``T_var``, ``T_var_Sigma``, ``T_inv_C20``, ``T_inv_C24``,
     ``T_inv_Sigma``), ``err_first_order`` = Err(V_S + V_N), ``err_star`` = Err(Ṽ*) and
-    ``rel_dist`` = ‖V_S + V_N − Ṽ*‖_F / ‖Ṽ*‖_F."""
+    ``rel_dist`` = ‖V_S + V_N − Ṽ*‖_F / ‖Ṽ*‖_F (``rel_dist_VS``: the same for V_S alone)."""
     st = pt.setting(d)
     B = max(1, round(pt.beta * d))
     rows: dict[str, list[float]] = {}
@@ -210,6 +210,7 @@ def finite_size_statistics(
         stats["err_first_order"] = numerics.post_test_error_diag(VS + VN, st.sigma, st.n)
         stats["err_star"] = numerics.post_test_error_diag(Vstar, st.sigma, st.n)
         stats["rel_dist"] = float(np.linalg.norm(VS + VN - Vstar) / np.linalg.norm(Vstar))
+        stats["rel_dist_VS"] = float(np.linalg.norm(VS - Vstar) / np.linalg.norm(Vstar))
         for k, v in stats.items():
             rows.setdefault(k, []).append(v)
     return {k: np.asarray(v) for k, v in rows.items()}
