@@ -185,3 +185,18 @@ def test_first_order_distance_rejects_a_wrong_first_order_term(monkeypatch, fact
     monkeypatch.setattr(numerics, "first_order_weights", wrong)
     (bad,) = FirstOrderDistance().run(fig_5, RunContext(seed=0))
     assert bad.outcome == Outcome.FAIL
+
+
+def test_fig5_check_rejects_a_curve_off_by_half():
+    """The bands of Fig. 5's visual claim ("closely": median gap 15 %) reject a curve 1.5× too
+    high or 0.6× too low; finer errors of the curve are judged by thm_B1, not by the figure."""
+    from theory.checks._figures_sft import Fig5Check
+    from theory.claims.figures_sft import _fig5_curve, fig_5
+
+    ok = Fig5Check(_fig5_curve).run(fig_5, RunContext(seed=0))
+    assert all(e.outcome == Outcome.PASS for e in ok)
+    for scale in (1.5, 0.6):
+        bad = Fig5Check(lambda fs, n, s=scale: s * _fig5_curve(fs, n)).run(
+            fig_5, RunContext(seed=0)
+        )
+        assert any(e.outcome == Outcome.FAIL for e in bad)
