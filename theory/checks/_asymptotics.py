@@ -92,10 +92,12 @@ class AsymptoticPoint:
 
 
 #: Fig. 5's setting (μ1 = 1/2, ρ = 0.1, η = 0.2, r = 0.1) below and above the threshold β = 1;
-#: γ = d/n = 0.6 (n = 1000 at d = 600) and 0.12 (n = 5000).
+#: γ = d/n = 0.6 (n = 1000 at d = 600) and 0.12 (n = 5000); and an unbalanced split μ1 = 0.3
+#: (at μ1 = 1/2 a formula with the two blocks' shares μ1, μ2 swapped is indistinguishable).
 POINTS = (
     AsymptoticPoint("β=0.4, γ=0.6 (Fig. 5, n=1000)", beta=0.4, gamma=0.6),
     AsymptoticPoint("β=1.6, γ=0.12 (Fig. 5, n=5000)", beta=1.6, gamma=0.12),
+    AsymptoticPoint("β=0.6, γ=0.3, μ1=0.3", beta=0.6, gamma=0.3, mu1=0.3),
 )
 
 
