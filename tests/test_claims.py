@@ -32,6 +32,9 @@ def runs():
     return out
 
 
+#: qualitative statements about simulated curves with no derivation of the statement itself
+#: (their symbolic evidence is the exact law of the sampler); documented in the README
+SIMULATION_ONLY = {"fig_2", "insight_2", "fig_5"}
 CASES = [(c, 0) for c in CLAIMS] + [(c, s) for s in (1, 2) for c in CLAIMS if c.id in MULTI_SEED]
 
 
@@ -40,8 +43,10 @@ def test_documented_verdict(runs, claim, seed):
     r = runs[seed][claim.id]
     assert str(r.verdict) == claim.expected, r.summary()
     if r.verdict == Verdict.CONFIRMED:
-        kinds = {e.kind for e in r.evidence}
-        assert "symbolic" in kinds, "a confirmation needs a derivation"
+        # the exact law of the figures' sampler proves the simulation, not the statement
+        kinds = {e.kind for e in r.evidence if e.check != "exact_law"}
+        if claim.id not in SIMULATION_ONLY:
+            assert "symbolic" in kinds, "a confirmation needs a derivation"
         assert kinds & {"monte_carlo", "numeric", "rate"}, "and a simulation"
 
 
