@@ -308,9 +308,14 @@ class PropB2Numeric(Check):
                 + ("all negative" if not neg else f"{len(neg)} not negative, e.g. {neg[0]}")
                 + f"; at μ1 = 0.8× threshold F′(0) > 0 at {sum(x > 0 for x in pos_below)}/"
                 f"{len(pos_below)} points (the threshold is sharp); at μ1 = threshold exactly "
-                f"F′(0) < 0 at {sum(x < 0 for x in at_thr)}/{len(at_thr)}; not uniform in γ: with "
-                f"γ = 10 r² and μ1 = 1.05× threshold F′(0) > 0 at {sum(x > 0 for x in nonuniform)}/"
-                f"{len(nonuniform)} points (γ must be small relative to r²)",
+                f"F′(0) < 0 at {sum(x < 0 for x in at_thr)}/{len(at_thr)}; with γ = 10 r² and "
+                f"μ1 = 1.05× threshold F′(0) > 0 at {sum(x > 0 for x in nonuniform)}/"
+                f"{len(nonuniform)} points "
+                + (
+                    "(not uniform in γ: γ must be small relative to r²)"
+                    if any(x > 0 for x in nonuniform)
+                    else "(the smallness of γ is not binding on this grid)"
+                ),
                 kind="numeric",
             )
         )
