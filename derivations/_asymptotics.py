@@ -392,23 +392,50 @@ def theorem_b1_terms() -> dict[str, sp.Expr]:
 
 
 def theorem_b1_noise_structure() -> sp.Expr:
-    r""":math:`\lim \mathrm{Err}(V_S + V_N)` in the term symbols, assembled BY HAND (not a
-    sympy expansion over the noise; it coincides with the paper's combination (B.10)) from
-    :math:`\mathrm{Err}(V) = \tfrac1d\|I+V\Sigma\|_F^2 + \tfrac1{nd}[\operatorname{tr}(V\Sigma^2
-    V^\top) + \operatorname{tr}(V\Sigma V^\top)\operatorname{tr}\Sigma]` with
-    :math:`V_N = -V_SEM_0^\dagger`, E[E] = 0 and :math:`E[EKE^\top] = \operatorname{tr}(K)\,
-    (\gamma/d)\cdot d\,D_s/n\cdot n/d` — i.e. :math:`\tfrac1d E\|V_NX\|_F^2 = \gamma\,
-    T[X]\,T_{var}` with :math:`T[X] = \tfrac1d\operatorname{tr}(X^2\hat G^\dagger)`; the
-    :math:`\tfrac1{nd}\operatorname{tr}(V\Sigma^2V^\top)` part is O(1/n); tr Σ/n = γΣ̄.
-    Its independent witness is numeric: ``LimitRate`` on ``err_first_order`` (the finite-d
-    Err(V_S + V_N) of sampled noise against the limit) for ``thm_B1``."""
+    r""":math:`\lim \mathrm{Err}(V_S + V_N)` in the term symbols, DERIVED by noncommutative
+    expansion over the noise. Inputs (the model): :math:`V_N = -V_S E G` (:math:`G =
+    M_0^\dagger`, E the noise of Φ), :math:`d\,\mathrm{Err}(V) = \|I + V\Sigma\|_F^2 +
+    \tfrac1n\operatorname{tr}(V\Sigma^2V^\top) + \tfrac{\operatorname{tr}\Sigma}{n}
+    \operatorname{tr}(V\Sigma V^\top)` (Lemma A.1), whose middle part is O(1/n) and
+    :math:`\operatorname{tr}\Sigma/n = \gamma\bar\Sigma`; E has independent zero-mean columns
+    with :math:`E[EQE^\top] = \operatorname{tr}(Q)\,C`, which at this scaling reads
+    :math:`\tfrac1d\operatorname{tr}(EGXG^\top E^\top R) \to \gamma\,T[X]\,
+    \tfrac1d\operatorname{tr}(D_sR)`, :math:`T[X] = \tfrac1d\operatorname{tr}(X\hat G^\dagger)`
+    (:math:`T[\Sigma^2]` = T_inv, :math:`T[\Sigma]` = T_inv,Σ). The expansion decides which
+    words survive (odd in E: zero mean) and with which powers of γ; the noise-free parts are
+    the definitions of Bias and T_var,Σ, and :math:`\tfrac1d\operatorname{tr}(V_SD_sV_S^\top)`
+    = T_var."""
+    Vs, Vst, E, Et, G, Gt, Sig = sp.symbols("V_S V_S^T E E^T G G^T Sigma", commutative=False)
+    one = sp.Integer(1)
     bias, tv, tvs, ti, tis, sb = sp.symbols("Bias T_var T_var_Sigma T_inv T_inv_Sigma Sigma_bar")
     g = S_.gamma
-    # ‖I + (V_S+V_N)Σ‖²/d → Bias + (1/d)E‖V_N Σ‖² = Bias + γ T_inv T_var
-    frob = bias + g * ti * tv
-    # (trΣ/(nd)) tr(VΣVᵀ) → γΣ̄ [T_var_Sigma + (1/d)E tr(V_N Σ V_Nᵀ)] = γΣ̄[T_varΣ + γ T_invΣ T_var]
-    trace_part = g * sb * (tvs + g * tis * tv)
-    return sp.expand(frob + trace_part)
+    V, Vt = Vs - Vs * E * G, Vst - Gt * Et * Vst
+    parts = (  # (weight, word polynomial, its noise-free part by definition)
+        (one, (one + V * Sig) * (one + Sig * Vt), bias),
+        (g * sb, V * Sig * Vt, tvs),
+    )
+    T_of = {(Sig, Sig): ti, (Sig,): tis}
+    out = sp.Integer(0)
+    for weight, expr, noise_free in parts:
+        quad = sp.Integer(0)
+        for term in sp.Add.make_args(sp.expand(expr)):
+            c, nc = term.args_cnc()
+            word: list[sp.Symbol] = []
+            for f in nc:
+                word += [f.base] * int(f.exp) if isinstance(f, sp.Pow) else [f]
+            n_e, n_et = word.count(E), word.count(Et)
+            if (n_e, n_et) != (1, 1):
+                continue  # noise-free (collected as a whole) or odd in E (zero mean)
+            k = word.index(E)
+            word = word[k:] + word[:k]  # cyclic: E Q Eᵀ R
+            m = word.index(Et)
+            inner, rest = word[1:m], word[m + 1 :]
+            X = tuple(inner[1:-1])
+            if inner[:1] != [G] or inner[-1:] != [Gt] or X not in T_of or rest != [Vst, Vs]:
+                raise NotImplementedError(f"no rule for the noise word {word}")
+            quad += sp.Mul(*c) * g * T_of[X] * tv
+        out += weight * (noise_free + quad)
+    return sp.expand(out)
 
 
 def evaluate_asymptotic(expr: sp.Expr, values: Mapping[str, float], *, dps: int = 30) -> float:

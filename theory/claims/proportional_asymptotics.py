@@ -172,7 +172,7 @@ def derived_tinv_c24():
 
 @functools.cache
 def derived_err():
-    """lim Err(V_S + V_N): the hand-assembled noise structure with the derived terms."""
+    """lim Err(V_S + V_N) derived: the expanded noise structure with the derived terms."""
     t = _derived_terms()
     structure = da.theorem_b1_noise_structure()
     out = {}
@@ -346,9 +346,9 @@ thm_B1 = Claim(
     checks=(SymbolicLimit(derive=derived_err), LimitRate()),
     section="Appendix B",
     expected="refuted",
-    notes="The terms are derived exactly; their assembly (which terms, which powers of γ) is "
-    "written by hand from the noise rules (derivations._asymptotics.theorem_b1_noise_structure) "
-    "and witnessed numerically by the finite-d Err(V_S + V_N). The failure is "
+    notes="The terms are derived exactly, and their assembly (which terms, which powers of γ) "
+    "by a noncommutative expansion of Err(V_S + V_N) over the noise "
+    "(derivations._asymptotics.theorem_b1_noise_structure). The failure is "
     "inherited from T_var and T_var,Σ (see thm_B1_terms): below β = 1 the printed curve is "
     "up to ~19 % low at Fig. 5's setting (13 % at β = 0.4). Above β = 1 (T12 = 0) it holds. "
     "The distance of V_S + V_N from the exact minimiser Ṽ* is reported by fig_5.",
