@@ -28,6 +28,8 @@ Everything below is derived from it by substitution, implicit differentiation an
   :math:`\|I + V_S\Sigma\|_F^2`, :math:`V_SDV_S^\top` are expanded by noncommutative algebra in
   Π and the block indicators (:math:`\Pi^2 = \Pi`, cyclicity) and reduced to the invariants
   :math:`\tfrac1d\operatorname{tr}\Pi_{kk} = \mu_kw_k`, :math:`T_{12}`.
+* :func:`theorem_b1_noise_structure`: how the terms combine in
+  :math:`\lim\mathrm{Err}(V_S + V_N)`, by expanding Lemma A.1's error over the noise E of Φ.
 
 Numerical side: :func:`solve_q` (mpmath, bracketing; β ≥ 1 → q = ∞), :func:`solve_v`.
 """
