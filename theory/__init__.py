@@ -10,12 +10,13 @@ from theory._claim import Check, Claim
 from theory._context import TIERS, RunContext
 from theory._runner import ClaimResult, check, run_claims
 from theory._validation import InvalidArgument
-from theory._verdict import DEFAULT_ALPHA, Evidence, Outcome, Verdict
+from theory._verdict import DEFAULT_ALPHA, CannotExpress, Evidence, Outcome, Verdict
 from theory.claims import all_claims, get_claim
 
 __all__ = [
     "DEFAULT_ALPHA",
     "TIERS",
+    "CannotExpress",
     "Check",
     "Claim",
     "ClaimResult",

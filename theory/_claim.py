@@ -44,6 +44,19 @@ class Claim:
     the evidence gives (tests hold the verifier to it). ``lhs_latex`` and ``derivation`` (a
     callable returning the derived sympy expression) feed ``lsa-verify latex`` when the claim
     has no quantity.
+
+    Scope of the verdict (see :func:`theory._verdict.claim_verdict`):
+
+    * ``quote`` — the paper's own wording and its location (page, equation), so a reader can
+      hold the verdict against what is printed;
+    * ``conditions`` — named sub-domains (name → description) on which checks with that
+      ``scope`` test the claim separately: a claim refuted in general but confirmed on each of
+      them is "holds under" those conditions;
+    * ``experiment`` — a figure or trend statement whose set-up the paper leaves partly
+      unprinted; ``unprinted`` names each choice the project made (choice → value, and whether
+      it could change the outcome). Such a claim that fails is "not reproduced";
+    * ``extends`` — the id of the paper's claim of which this one is the project's stronger or
+      different reading (its statement says so); empty for the paper's own claims.
     """
 
     id: str
@@ -58,6 +71,11 @@ class Claim:
     expected: str = "confirmed"
     lhs_latex: str = ""
     derivation: Callable[[], Any] | None = None
+    quote: str = ""
+    conditions: Mapping[str, str] = field(default_factory=dict)
+    experiment: bool = False
+    unprinted: Mapping[str, str] = field(default_factory=dict)
+    extends: str = ""
 
     def variant(self, name: str) -> Claim:
         """The deliberately wrong variant ``name`` of this claim."""
@@ -68,7 +86,8 @@ class Claim:
             id=f"{self.id}[{name}]",
             formula=self.wrong_variants[name],
             wrong_variants={},
-            expected="refuted",
+            conditions={},  # a wrong formula is judged on the whole domain
+            expected="not reproduced" if self.experiment else "refuted",
         )
 
     def with_formula(self, formula: Any, *, id: str | None = None) -> Claim:

@@ -15,6 +15,12 @@ from theory._verdict import Outcome, Verdict
 __all__ = ["render_json", "render_table"]
 
 
+#: verdicts printed in capitals in the table and explained below it
+_LOUD = (Verdict.REFUTED, Verdict.HOLDS_UNDER, Verdict.NOT_REPRODUCED)
+#: verdicts counted in the table's last line even when no claim has them
+_ALWAYS_COUNTED = (Verdict.CONFIRMED, Verdict.REFUTED, Verdict.INCONCLUSIVE)
+
+
 def render_json(results: Sequence[ClaimResult], ctx: RunContext) -> str:
     """A JSON array, one object per claim (deterministic: same seed → same bytes)."""
     return json.dumps(
@@ -43,7 +49,7 @@ def render_table(
         f"lsa-verify — tier {ctx.tier}, seed {ctx.seed}, family-wise α = {ctx.alpha:g} "
         f"(Holm over {n_stat} statistical tests)",
         "",
-        f"{'claim':<22} {'reference':<34} {'verdict':<13} evidence",
+        f"{'claim':<22} {'reference':<34} {'verdict':<15} evidence",
     ]
     for r in results:
         ref = r.claim.reference if len(r.claim.reference) <= 34 else r.claim.reference[:33] + "…"
@@ -51,22 +57,30 @@ def render_table(
         room = max(30, width - 72)
         if len(summary) > room:
             summary = summary[: room - 1] + "…"
-        verdict = str(r.verdict).upper() if r.verdict == Verdict.REFUTED else str(r.verdict)
-        lines.append(f"{r.claim.id:<22} {ref:<34} {verdict:<13} {summary}")
+        verdict = str(r.verdict).upper() if r.verdict in _LOUD else str(r.verdict)
+        lines.append(f"{r.claim.id:<22} {ref:<34} {verdict:<15} {summary}")
     counts = {v: sum(r.verdict == v for r in results) for v in Verdict}
-    tail = f"{len(results)} claims: " + ", ".join(f"{counts[v]} {v}" for v in Verdict)
+    tail = f"{len(results)} claims: " + ", ".join(
+        f"{counts[v]} {v}" for v in Verdict if counts[v] or v in _ALWAYS_COUNTED
+    )
     if seconds is not None:
         tail += f"  ({seconds:.1f} s)"
     lines += ["", tail]
 
-    refuted = [r for r in results if r.verdict == Verdict.REFUTED]
+    refuted = [r for r in results if r.verdict in _LOUD]
     if refuted:
         lines += ["", "Counter-examples (first failing evidence of each kind):"]
     for r in refuted:
-        lines.append(f"  {r.claim.id}:")
+        lines.append(f"  {r.claim.id} ({r.verdict}):")
+        if r.verdict == Verdict.HOLDS_UNDER:
+            for name, text in r.claim.conditions.items():
+                lines.append(f"    holds under {name}: {text}")
+        if r.verdict == Verdict.NOT_REPRODUCED:
+            for name, text in r.claim.unprinted.items():
+                lines.append(f"    unprinted, chosen: {name} = {text}")
         seen = set()
         for e in r.evidence:
-            if e.outcome != Outcome.FAIL or e.kind in seen:
+            if e.outcome != Outcome.FAIL or e.kind in seen or e.scope:
                 continue
             seen.add(e.kind)
             lines.append(f"    [{e.kind}] {e.label}")
@@ -80,9 +94,9 @@ def render_table(
                 lines.append(f"      {e.detail[:300]}")
         if r.claim.notes:
             lines.append(f"    note: {r.claim.notes}")
-    undecided = [r for r in results if r.verdict == Verdict.INCONCLUSIVE]
+    undecided = [r for r in results if r.verdict in (Verdict.INCONCLUSIVE, Verdict.CANNOT_EXPRESS)]
     for r in undecided:
         for e in r.evidence:
             if e.outcome == Outcome.UNDECIDED:
-                lines.append(f"  {r.claim.id}: undecided — {e.label}: {e.detail[:300]}")
+                lines.append(f"  {r.claim.id}: {r.verdict} — {e.label}: {e.detail[:300]}")
     return "\n".join(lines)

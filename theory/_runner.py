@@ -10,7 +10,14 @@ from typing import Any
 
 from theory._claim import Claim
 from theory._context import RunContext
-from theory._verdict import Evidence, Outcome, Verdict, apply_holm, claim_verdict
+from theory._verdict import (
+    CannotExpress,
+    Evidence,
+    Outcome,
+    Verdict,
+    apply_holm,
+    claim_verdict,
+)
 
 __all__ = ["ClaimResult", "check", "run_claims"]
 
@@ -27,42 +34,64 @@ class ClaimResult:
     def summary(self) -> str:
         """One line: the decisive evidence."""
         ev = self.evidence
-        fails = [e for e in ev if e.outcome == Outcome.FAIL]
+        cannot = [e for e in ev if e.kind == "cannot_express"]
+        if cannot:
+            return f"{cannot[0].label}: {cannot[0].detail}"
+        general = [e for e in ev if e.outcome == Outcome.FAIL and not e.scope]
+        fails = general or [e for e in ev if e.outcome == Outcome.FAIL]
+        if fails and self.verdict == Verdict.HOLDS_UNDER:
+            e = fails[0]
+            held = "; ".join(self.claim.conditions.values())
+            return f"holds when {held} ({_count(ev, scoped=True)}); in general: {e.label}: " + (
+                _evidence_numbers(e)
+            )
         if fails:
             e = fails[0]
             return f"{e.label}: {_evidence_numbers(e)}"
         undecided = [e for e in ev if e.outcome == Outcome.UNDECIDED]
         if undecided:
             return f"undecided: {undecided[0].label}: {undecided[0].detail}"
-        n_sym = sum(e.kind == "symbolic" for e in ev)
-        stats = [e for e in ev if e.statistical]
-        n_num = sum(e.kind == "numeric" for e in ev)
-        parts = []
-        if n_sym:
-            parts.append(f"{n_sym} symbolic")
-        if n_num:
-            parts.append(f"{n_num} numeric")
-        if stats:
-            zs = [abs(e.z) for e in stats if e.z is not None]
-            parts.append(
-                f"{len(stats)} statistical (max |z| {max(zs):.2f})"
-                if zs
-                else f"{len(stats)} statistical"
-            )
-        return "all pass: " + ", ".join(parts)
+        return "all pass: " + _count(ev)
 
     def to_json(self, ctx: RunContext) -> dict[str, Any]:
         c = self.claim
-        return {
+        out: dict[str, Any] = {
             "id": c.id,
             "reference": c.reference,
             "statement": c.statement,
             "verdict": str(self.verdict),
             "summary": self.summary(),
             "notes": c.notes,
-            "run": {"seed": ctx.seed, "tier": ctx.tier, "alpha": ctx.alpha},
-            "evidence": [e.to_json() for e in self.evidence],
         }
+        for key in ("quote", "extends"):
+            if getattr(c, key):
+                out[key] = getattr(c, key)
+        for key in ("conditions", "unprinted"):
+            if getattr(c, key):
+                out[key] = dict(getattr(c, key))
+        out["run"] = {"seed": ctx.seed, "tier": ctx.tier, "alpha": ctx.alpha}
+        out["evidence"] = [e.to_json() for e in self.evidence]
+        return out
+
+
+def _count(ev: Sequence[Evidence], *, scoped: bool = False) -> str:
+    """``3 symbolic, 2 numeric, 4 statistical (max |z| 1.2)`` over ``ev`` (the scoped records
+    only, with ``scoped``)."""
+    if scoped:
+        ev = [e for e in ev if e.scope]
+    n_sym = sum(e.kind == "symbolic" for e in ev)
+    stats = [e for e in ev if e.statistical]
+    n_num = sum(e.kind == "numeric" for e in ev)
+    parts = []
+    if n_sym:
+        parts.append(f"{n_sym} symbolic")
+    if n_num:
+        parts.append(f"{n_num} numeric")
+    if stats:
+        zs = [abs(e.z) for e in stats if e.z is not None]
+        zmax = f" (max |z| {max(zs):.2f})" if zs else ""
+        parts.append(f"{len(stats)} statistical{zmax}")
+    return ", ".join(parts)
 
 
 def _evidence_numbers(e: Evidence) -> str:
@@ -96,6 +125,16 @@ def run_claims(
                 for e in produced:
                     e.check = chk.name
                 evidence.extend(produced)
+            except CannotExpress as exc:
+                evidence.append(
+                    Evidence(
+                        kind="cannot_express",
+                        label=f"check {chk.name} cannot express the claim",
+                        check=chk.name,
+                        outcome=Outcome.UNDECIDED,
+                        detail=str(exc),
+                    )
+                )
             except Exception as exc:
                 evidence.append(
                     Evidence(
@@ -109,7 +148,15 @@ def run_claims(
                 )
         collected.append((claim, evidence, time.perf_counter() - t0))
     apply_holm([e for _, ev, _ in collected for e in ev], ctx.alpha)
-    results = [ClaimResult(c, claim_verdict(ev), ev, dt) for c, ev, dt in collected]
+    results = [
+        ClaimResult(
+            c,
+            claim_verdict(ev, conditions=tuple(c.conditions), experiment=c.experiment),
+            ev,
+            dt,
+        )
+        for c, ev, dt in collected
+    ]
     if on_claim is not None:
         on_claim(len(claims), len(claims), claims[-1] if claims else None, 0.0)
     return results

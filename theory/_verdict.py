@@ -8,9 +8,20 @@ run, Holm's step-down procedure keeps the family-wise error rate at ``alpha`` (v
 dependence between the tests): a run of true claims raises a false refutation with probability
 at most ``alpha``.
 
-Verdicts: a claim is **refuted** when any check fails (a symbolic disproof, a deterministic
-mismatch beyond round-off, or a statistical rejection after Holm); **confirmed** when every
-check passes and none is undecided; **inconclusive** otherwise.
+Verdicts (:func:`claim_verdict`), in the order they are decided:
+
+* **cannot express** — a check reported that the library can neither derive nor simulate the
+  claim's formula (:class:`CannotExpress`); never "refuted";
+* **holds under** — a check of the claim's general statement fails, but the claim names
+  conditions (sub-domains) and every check scoped to each of them passes: refuted in general,
+  confirmed on the named sub-domain, both shown;
+* **not reproduced** — an *experiment* claim (a figure or trend statement, whose set-up the
+  paper leaves partly unprinted) fails under the claim's stated choices for what is unprinted;
+* **refuted** — any other failing check (a symbolic disproof, a deterministic mismatch beyond
+  round-off, a statistical rejection after Holm): a counter-example to what is printed, under
+  the paper's own assumptions;
+* **confirmed** — every check passes, none undecided;
+* **inconclusive** — otherwise (evidence that does not decide at the declared level).
 """
 
 from __future__ import annotations
@@ -27,6 +38,7 @@ from theory._stats import upper_tail_p
 
 __all__ = [
     "DEFAULT_ALPHA",
+    "CannotExpress",
     "Evidence",
     "Outcome",
     "Verdict",
@@ -43,8 +55,16 @@ DEFAULT_ALPHA = 1e-3
 
 class Verdict(StrEnum):
     CONFIRMED = "confirmed"
+    HOLDS_UNDER = "holds under"
     REFUTED = "refuted"
+    NOT_REPRODUCED = "not reproduced"
+    CANNOT_EXPRESS = "cannot express"
     INCONCLUSIVE = "inconclusive"
+
+
+class CannotExpress(Exception):
+    """Raised by a check when the derivation or the simulation cannot represent the claim's
+    formula (the message says why). The claim's verdict is then ``cannot express``."""
 
 
 class Outcome(StrEnum):
@@ -61,7 +81,7 @@ STATISTICAL = ("monte_carlo", "rate")
 class Evidence:
     """One piece of evidence for or against a claim (JSON-serialisable via :meth:`to_json`)."""
 
-    kind: str  # "symbolic" | "numeric" | "monte_carlo" | "rate" | "error"
+    kind: str  # "symbolic" | "numeric" | "monte_carlo" | "rate" | "error" | "cannot_express"
     label: str
     check: str = ""  # the name of the check that produced it (set by the runner)
     outcome: Outcome = Outcome.PENDING
@@ -76,6 +96,9 @@ class Evidence:
     seed: int | None = None
     n_samples: int | None = None
     detail: str = ""
+    #: "" for the claim's general statement, else the name of one of the claim's conditions
+    #: (a sub-domain on which the claim is tested separately; see ``Claim.conditions``)
+    scope: str = ""
 
     @property
     def statistical(self) -> bool:
@@ -168,13 +191,33 @@ def apply_holm(evidence: Sequence[Evidence], alpha: float) -> None:
             e.resolution = float(zc * se)
 
 
-def claim_verdict(evidence: Sequence[Evidence]) -> Verdict:
-    """The verdict rule of the module docstring."""
+def claim_verdict(
+    evidence: Sequence[Evidence],
+    *,
+    conditions: Sequence[str] = (),
+    experiment: bool = False,
+) -> Verdict:
+    """The verdict rule of the module docstring. ``conditions`` are the names of the claim's
+    sub-domains (evidence ``scope``); ``experiment`` marks a figure/trend claim whose failure
+    under the stated choices is "not reproduced"."""
     outcomes = [e.outcome for e in evidence]
     if Outcome.PENDING in outcomes:
         raise RuntimeError("statistical evidence must be decided (apply_holm) before a verdict")
-    if Outcome.FAIL in outcomes:
+    if any(e.kind == "cannot_express" for e in evidence):
+        return Verdict.CANNOT_EXPRESS
+    unknown = {e.scope for e in evidence} - {"", *conditions}
+    if unknown:
+        raise RuntimeError(f"evidence scoped to undeclared conditions {sorted(unknown)}")
+    general = [e.outcome for e in evidence if e.scope == ""]
+    if Outcome.FAIL in general:
+        scoped = {c: [e.outcome for e in evidence if e.scope == c] for c in conditions}
+        if scoped and all(o and all(x == Outcome.PASS for x in o) for o in scoped.values()):
+            return Verdict.HOLDS_UNDER
+        if experiment:
+            return Verdict.NOT_REPRODUCED
         return Verdict.REFUTED
+    if Outcome.FAIL in outcomes:  # a failure on a named sub-domain: refuted there
+        return Verdict.NOT_REPRODUCED if experiment else Verdict.REFUTED
     if outcomes and all(o == Outcome.PASS for o in outcomes):
         return Verdict.CONFIRMED
     return Verdict.INCONCLUSIVE
