@@ -142,3 +142,39 @@ def test_ols_standard_errors_match_the_simple_regression_formula():
     assert se[1] == pytest.approx(np.sqrt(s2 / np.sum((x - x.mean()) ** 2)))
     sxx = np.sum((x - x.mean()) ** 2)
     assert se[0] == pytest.approx(np.sqrt(s2 * (1 / 5 + x.mean() ** 2 / sxx)))
+
+
+def test_holm_decides_confirmatory_records_too():
+    """A record whose null is the claim's negation passes when Holm rejects it and stays
+    undecided otherwise; a refutation-type record fails when rejected."""
+    from theory._verdict import Evidence, Outcome, apply_holm
+
+    strong = Evidence("rate", "trend, claimed direction", p_value=1e-9, reject_means="pass")
+    weak = Evidence("rate", "trend, weak", p_value=0.2, reject_means="pass")
+    bad = Evidence("monte_carlo", "identity", p_value=1e-9)
+    apply_holm([strong, weak, bad], 1e-3)
+    assert (strong.outcome, weak.outcome, bad.outcome) == (
+        Outcome.PASS,
+        Outcome.UNDECIDED,
+        Outcome.FAIL,
+    )
+
+
+def test_scoped_verdicts():
+    from theory._verdict import Evidence, Outcome, Verdict, claim_verdict
+
+    P, F = Outcome.PASS, Outcome.FAIL
+    general_fail = Evidence("symbolic", "general", outcome=F)
+    on_u = Evidence("symbolic", "on U", outcome=P, scope="invariant")
+    assert claim_verdict([general_fail, on_u], conditions=("invariant",)) == Verdict.HOLDS_UNDER
+    on_u_fail = Evidence("numeric", "on U", outcome=F, scope="invariant")
+    assert (
+        claim_verdict([general_fail, on_u, on_u_fail], conditions=("invariant",))
+        == Verdict.REFUTED
+    )
+    assert claim_verdict([general_fail], experiment=True) == Verdict.NOT_REPRODUCED
+    assert claim_verdict([general_fail]) == Verdict.REFUTED
+    assert (
+        claim_verdict([Evidence("cannot_express", "x", outcome=Outcome.UNDECIDED), general_fail])
+        == Verdict.CANNOT_EXPRESS
+    )

@@ -99,6 +99,11 @@ class Evidence:
     #: "" for the claim's general statement, else the name of one of the claim's conditions
     #: (a sub-domain on which the claim is tested separately; see ``Claim.conditions``)
     scope: str = ""
+    #: what a rejection of this statistical record's null hypothesis means: "fail" (the null
+    #: is the claim: rejecting it refutes) or "pass" (the null is the claim's negation, e.g.
+    #: "no trend in the stated direction": rejecting it confirms; not rejecting it leaves the
+    #: record undecided). Either way the decision is taken by Holm over the whole run.
+    reject_means: str = "fail"
 
     @property
     def statistical(self) -> bool:
@@ -107,6 +112,8 @@ class Evidence:
     def to_json(self) -> dict[str, Any]:
         out = {k: _jsonable(v) for k, v in asdict(self).items()}
         out["outcome"] = str(self.outcome)
+        if self.reject_means == "fail":
+            del out["reject_means"]
         return {k: v for k, v in out.items() if v is not None and v != "" and v != {}}
 
 
@@ -185,7 +192,10 @@ def apply_holm(evidence: Sequence[Evidence], alpha: float) -> None:
     zc = critical_z(alpha, len(pending))
     for e, a, r in zip(pending, adjusted, rejected, strict=True):
         e.p_adjusted = a
-        e.outcome = Outcome.FAIL if r else Outcome.PASS
+        if e.reject_means == "pass":
+            e.outcome = Outcome.PASS if r else Outcome.UNDECIDED
+        else:
+            e.outcome = Outcome.FAIL if r else Outcome.PASS
         if e.stderr is not None:
             se = np.max(np.atleast_1d(np.asarray(e.stderr, dtype=float)))
             e.resolution = float(zc * se)
