@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from theory._claim import Claim
+from theory._claim import Check, Claim
 from theory._context import RunContext
 from theory._verdict import (
     CannotExpress,
@@ -19,7 +19,7 @@ from theory._verdict import (
     claim_verdict,
 )
 
-__all__ = ["ClaimResult", "check", "run_claims"]
+__all__ = ["ClaimResult", "check", "collect_evidence", "run_claims"]
 
 
 @dataclass
@@ -100,52 +100,60 @@ def _evidence_numbers(e: Evidence) -> str:
     return e.detail or str(e.measured)
 
 
+def collect_evidence(
+    claim: Claim, ctx: RunContext, checks: Sequence[Check] | None = None
+) -> list[Evidence]:
+    """The evidence of every check of ``claim`` (or of ``checks``), statistical records left
+    pending. A check that raises is recorded as *undecided* evidence carrying the error, so
+    one broken check makes its claim inconclusive instead of aborting the run; a check that
+    raises :class:`CannotExpress` makes it "cannot express"."""
+    evidence: list[Evidence] = []
+    for chk in claim.checks if checks is None else checks:
+        try:
+            produced = chk.run(claim, ctx)
+            for e in produced:
+                e.check = chk.name
+            evidence.extend(produced)
+        except CannotExpress as exc:
+            evidence.append(
+                Evidence(
+                    kind="cannot_express",
+                    label=f"check {chk.name} cannot express the claim",
+                    check=chk.name,
+                    outcome=Outcome.UNDECIDED,
+                    detail=str(exc),
+                )
+            )
+        except Exception as exc:
+            evidence.append(
+                Evidence(
+                    kind="error",
+                    label=f"check {chk.name} raised",
+                    check=chk.name,
+                    outcome=Outcome.UNDECIDED,
+                    detail=f"{type(exc).__name__}: {exc}",
+                    params={"traceback": traceback.format_exc(limit=3)},
+                )
+            )
+    return evidence
+
+
 def run_claims(
     claims: Sequence[Claim],
     ctx: RunContext | None = None,
     *,
     on_claim: Callable[[int, int, Claim, float], None] | None = None,
 ) -> list[ClaimResult]:
-    """Run every check of every claim, then decide the statistical evidence with Holm's
-    procedure over the whole run (family-wise level ``ctx.alpha``) and give verdicts.
-
-    A check that raises is recorded as *undecided* evidence carrying the error, so one broken
-    check makes its claim inconclusive instead of aborting the run.
-    """
+    """Run every check of every claim (:func:`collect_evidence`), then decide the statistical
+    evidence with Holm's procedure over the whole run (family-wise level ``ctx.alpha``) and
+    give verdicts."""
     ctx = ctx or RunContext()
     collected: list[tuple[Claim, list[Evidence], float]] = []
     for i, claim in enumerate(claims):
         if on_claim is not None:
             on_claim(i, len(claims), claim, 0.0)
         t0 = time.perf_counter()
-        evidence: list[Evidence] = []
-        for chk in claim.checks:
-            try:
-                produced = chk.run(claim, ctx)
-                for e in produced:
-                    e.check = chk.name
-                evidence.extend(produced)
-            except CannotExpress as exc:
-                evidence.append(
-                    Evidence(
-                        kind="cannot_express",
-                        label=f"check {chk.name} cannot express the claim",
-                        check=chk.name,
-                        outcome=Outcome.UNDECIDED,
-                        detail=str(exc),
-                    )
-                )
-            except Exception as exc:
-                evidence.append(
-                    Evidence(
-                        kind="error",
-                        label=f"check {chk.name} raised",
-                        check=chk.name,
-                        outcome=Outcome.UNDECIDED,
-                        detail=f"{type(exc).__name__}: {exc}",
-                        params={"traceback": traceback.format_exc(limit=3)},
-                    )
-                )
+        evidence = collect_evidence(claim, ctx)
         collected.append((claim, evidence, time.perf_counter() - t0))
     apply_holm([e for _, ev, _ in collected for e in ev], ctx.alpha)
     results = [
