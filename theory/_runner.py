@@ -19,7 +19,7 @@ from theory._verdict import (
     claim_verdict,
 )
 
-__all__ = ["ClaimResult", "check", "run_claims"]
+__all__ = ["ClaimResult", "check", "run_checks", "run_claims"]
 
 
 @dataclass
@@ -100,52 +100,92 @@ def _evidence_numbers(e: Evidence) -> str:
     return e.detail or str(e.measured)
 
 
+def run_checks(claim: Claim, ctx: RunContext) -> list[Evidence]:
+    """The evidence of every check of ``claim`` (statistical records left pending).
+
+    A check that raises is recorded as *undecided* evidence carrying the error, so one broken
+    check makes its claim inconclusive instead of aborting the run.
+    """
+    evidence: list[Evidence] = []
+    for chk in claim.checks:
+        try:
+            produced = chk.run(claim, ctx)
+            for e in produced:
+                e.check = chk.name
+            evidence.extend(produced)
+        except CannotExpress as exc:
+            evidence.append(
+                Evidence(
+                    kind="cannot_express",
+                    label=f"check {chk.name} cannot express the claim",
+                    check=chk.name,
+                    outcome=Outcome.UNDECIDED,
+                    detail=str(exc),
+                )
+            )
+        except Exception as exc:
+            evidence.append(
+                Evidence(
+                    kind="error",
+                    label=f"check {chk.name} raised",
+                    check=chk.name,
+                    outcome=Outcome.UNDECIDED,
+                    detail=f"{type(exc).__name__}: {exc}",
+                    params={"traceback": traceback.format_exc(limit=3)},
+                )
+            )
+    return evidence
+
+
 def run_claims(
     claims: Sequence[Claim],
     ctx: RunContext | None = None,
     *,
     on_claim: Callable[[int, int, Claim, float], None] | None = None,
+    jobs: int = 1,
+    scheduler: str | None = None,
 ) -> list[ClaimResult]:
     """Run every check of every claim, then decide the statistical evidence with Holm's
     procedure over the whole run (family-wise level ``ctx.alpha``) and give verdicts.
 
-    A check that raises is recorded as *undecided* evidence carrying the error, so one broken
-    check makes its claim inconclusive instead of aborting the run.
+    With ``jobs > 1`` the claims run on that many local processes, with ``scheduler`` on the
+    Dask cluster at that address (:mod:`theory._parallel`); seeds come from keys, so the
+    result is the same as the serial run's. Claims a worker cannot rebuild from their id
+    (variants, a user's own claims) run in this process.
     """
     ctx = ctx or RunContext()
     collected: list[tuple[Claim, list[Evidence], float]] = []
+    remote: list[int] = []
+    if (jobs > 1 and len(claims) > 1) or scheduler is not None:
+        from theory._parallel import unit_runnable_remotely
+
+        remote = [i for i, c in enumerate(claims) if unit_runnable_remotely(c)]
+    if remote:
+        from theory._parallel import run_units
+
+        done = run_units(
+            [claims[i] for i in remote],
+            ctx.tier,
+            ctx.seed,
+            ctx.alpha,
+            jobs=jobs,
+            scheduler=scheduler,
+            on_done=None
+            if on_claim is None
+            else lambda k, c, dt: on_claim(k, len(claims), c, dt),
+        )
+        by_index = dict(zip(remote, done, strict=True))
+    else:
+        by_index = {}
     for i, claim in enumerate(claims):
+        if i in by_index:
+            ev, dt = by_index[i]
+            collected.append((claim, ev, dt))
+            continue
         if on_claim is not None:
             on_claim(i, len(claims), claim, 0.0)
         t0 = time.perf_counter()
-        evidence: list[Evidence] = []
-        for chk in claim.checks:
-            try:
-                produced = chk.run(claim, ctx)
-                for e in produced:
-                    e.check = chk.name
-                evidence.extend(produced)
-            except CannotExpress as exc:
-                evidence.append(
-                    Evidence(
-                        kind="cannot_express",
-                        label=f"check {chk.name} cannot express the claim",
-                        check=chk.name,
-                        outcome=Outcome.UNDECIDED,
-                        detail=str(exc),
-                    )
-                )
-            except Exception as exc:
-                evidence.append(
-                    Evidence(
-                        kind="error",
-                        label=f"check {chk.name} raised",
-                        check=chk.name,
-                        outcome=Outcome.UNDECIDED,
-                        detail=f"{type(exc).__name__}: {exc}",
-                        params={"traceback": traceback.format_exc(limit=3)},
-                    )
-                )
+        evidence = run_checks(claim, ctx)
         collected.append((claim, evidence, time.perf_counter() - t0))
     apply_holm([e for _, ev, _ in collected for e in ev], ctx.alpha)
     results = [
