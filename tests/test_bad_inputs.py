@@ -205,11 +205,11 @@ def test_table_is_large_enough():
     assert len(CLI) + len(API) >= 60
 
 
-def _run(argv, env=None, stdin=None):
+def _run(argv, env=None, encoding="utf-8"):
     return subprocess.run(
         [sys.executable, "-m", "theory.cli", *argv],
         capture_output=True,
-        text=True,
+        encoding=encoding,
         env={**os.environ, **(env or {})},
     )
 
@@ -228,7 +228,7 @@ def test_closed_stdout_is_quiet():
 
 @pytest.mark.parametrize("enc", ["ascii", "latin-1"])
 def test_non_utf8_terminal(enc):
-    proc = _run(["list"], env={"PYTHONIOENCODING": enc, "LANG": "C", "LC_ALL": "C"})
+    proc = _run(["list"], env={"PYTHONIOENCODING": enc, "LANG": "C", "LC_ALL": "C"}, encoding=enc)
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr and "UnicodeEncodeError" not in proc.stderr
     assert "prop_5_1" in proc.stdout

@@ -98,7 +98,7 @@ def _run_dask(claims, tier, seed, alpha, address, on_done) -> list[tuple[list, f
             "(pip install 'lsa-verify[distributed]')"
         ) from None
     try:
-        client = Client(address, timeout=10, set_as_default=False)
+        client = Client(address, timeout=10)
     except (OSError, TimeoutError, ValueError) as exc:
         raise InvalidArgument(
             f"scheduler={address!r} is invalid: cannot reach a Dask scheduler there ({exc})"

@@ -441,7 +441,11 @@ _ASCII = {
     "θ": "theta", "τ": "tau", "δ": "delta", "ε": "eps", "Δ": "Delta", "±": "+/-", "—": "-",
     "–": "-", "…": "...", "×": "x", "·": "*", "≤": "<=", "≥": ">=", "≠": "!=", "≈": "~",
     "→": "->", "←": "<-", "‖": "||", "∈": " in ", "√": "sqrt", "∞": "inf", "⊤": "T", "ᵀ": "T",
-    "²": "^2", "³": "^3", "′": "'", "“": '"', "”": '"', "‘": "'", "’": "'", "⁻¹": "^-1",
+    "²": "^2", "³": "^3", "′": "'", "“": '"', "”": '"', "‘": "'", "’": "'", "−": "-",
+    "⁻": "^-", "§": "sec. ", "Γ": "Gamma", "Λ": "Lambda", "Ω": "Omega", "γ": "gamma",
+    "β": "beta", "ξ": "xi", "φ": "phi", "ψ": "psi", "ω": "omega", "κ": "kappa", "π": "pi",
+    "∑": "sum", "∏": "prod", "∂": "d", "∇": "grad", "⊗": "(x)", "⊙": "(.)", "∘": "o",
+    "ℝ": "R", "𝔼": "E", "≪": "<<", "≫": ">>", "∝": "~", "⟨": "<", "⟩": ">", "✓": "ok",
 }
 
 
@@ -452,8 +456,12 @@ def _ascii_fallback(err: UnicodeError):
     out = []
     for ch in err.object[err.start : err.end]:
         rep = _ASCII.get(ch)
+        if rep is None and unicodedata.combining(ch):
+            rep = ""  # a combining accent (W̃, ŵ): the base letter stays
         if rep is None:
-            rep = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode() or "?"
+            parts = unicodedata.normalize("NFKD", ch)
+            rep = "".join(_ASCII.get(c, c) for c in parts if not unicodedata.combining(c))
+            rep = rep.encode("ascii", "ignore").decode() or "?"
         out.append(rep)
     return "".join(out), err.end
 
