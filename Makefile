@@ -9,11 +9,11 @@ STAMP  := $(VENV)/.installed-stamp
 OPENBLAS_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS
 
-.PHONY: run test full figures bench bench-figures lint clean
+.PHONY: run test full figures report bench bench-figures lint clean browser
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,plots]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,plots,report,distributed]'
 	touch $(STAMP)
 
 run: $(STAMP)          ## the whole default (quick-tier) verification, verdict table on stdout
@@ -22,9 +22,21 @@ run: $(STAMP)          ## the whole default (quick-tier) verification, verdict t
 full: $(STAMP)         ## the full tier (slow; run by hand)
 	$(BIN)/lsa-verify check --tier full
 
-test: $(STAMP)         ## ruff, then the fast test suite
+test: $(STAMP) browser ## ruff, then the fast test suite (the report's browser test included)
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+# Debian's Chromium for the report's browser test (about 2 min the first time, as root);
+# where it cannot be installed the test is skipped, never failed.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+	    >/dev/null; } || echo "chromium not installed: the browser test will be skipped"
+
+report: $(STAMP)       ## the quick-tier run as one self-contained HTML page, out/report.html
+	mkdir -p out
+	$(BIN)/lsa-verify report --out out/report.html
 
 figures: $(STAMP)      ## the paper's figures (quick tier) as PNG + CSV in out/
 	mkdir -p out

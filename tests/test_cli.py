@@ -78,7 +78,7 @@ BAD = [
         ["at", "lemma_A1", "--d", "2", "--set", "Sigma=[[1,2],[2,1]]"],
         "Sigma has smallest eigenvalue",
     ),
-    (["at", "lemma_A1", "--d", "2", "--set", "Sigma=[[1,NaN],[NaN,1]]"], "Sigma contains NaN"),
+    (["at", "lemma_A1", "--d", "2", "--set", "Sigma=[[1,NaN],[NaN,1]]"], "must be finite"),
     (["at", "lemma_A1", "--set", "Sigma"], "set='Sigma' is invalid"),
     (["at", "sparsity_preserved"], "has no simulable quantity"),
     (["bench", "--seconds", "0"], "seconds=0.0 is invalid"),

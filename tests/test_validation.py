@@ -55,7 +55,7 @@ CASES = [
         {"d": 2, "n": 3, "matrices": {"B": [[0, 1], [0, 0]]}, "rng": RNG},
         r"B must be symmetric",
     ),
-    (strategies.dimensions, {"min_d": 0}, r"need 1 <= min_d <= max_d"),
+    (strategies.dimensions, {"min_d": 0}, r"min_d=0 is invalid: min_d must be an integer >= 1"),
     (strategies.etas, {"min_eta": 0.0}, r"need 0 < min_eta"),
     (strategies.covariances, {"d": 2, "max_condition": 0.1}, r"max_condition=0.1 is invalid"),
 ]

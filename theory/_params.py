@@ -57,9 +57,31 @@ def parse_matrix(name: str, spec: str, d: int, rng: np.random.Generator) -> np.n
     """A ``d × d`` matrix from a command-line spec: ``identity``, ``diag:1,2,3``, a JSON list
     of rows ``[[1,0],[0,2]]``, ``random`` or ``random:cond=100`` (a PSD matrix with that
     condition number)."""
-    import json
-
     text = spec.strip()
+    m = _parse_spec(name, spec, text, d, rng)
+    if m.size and not np.all(np.isfinite(m)):
+        raise InvalidArgument(
+            f"{name}={spec!r} is invalid: entries must be finite numbers (no nan, inf or values "
+            "beyond ±1.8e308)"
+        )
+    big = float(np.max(np.abs(m))) if m.size and np.all(np.isfinite(m)) else 0.0
+    if big > MAX_ENTRY:
+        raise InvalidArgument(
+            f"{name}={spec!r} is invalid: entries must satisfy |x| <= {MAX_ENTRY:g} (got "
+            f"{big:.3g}; the formulas multiply up to six matrices, which would overflow)"
+        )
+    return m
+
+
+#: largest matrix entry accepted from the command line: products of six such matrices of
+#: dimension up to 10^3 stay below the float64 maximum (1e50^6 · 1e15 < 1.8e308)
+MAX_ENTRY = 1e50
+
+
+def _parse_spec(name: str, spec: str, text: str, d: int, rng: np.random.Generator) -> np.ndarray:
+    import json
+    import math
+
     try:
         if text in ("identity", "I"):
             return np.eye(d)
@@ -74,13 +96,17 @@ def parse_matrix(name: str, spec: str, d: int, rng: np.random.Generator) -> np.n
             cond = 10.0
             if text.startswith("random:cond="):
                 cond = float(text[len("random:cond=") :])
+                if not math.isfinite(cond):
+                    raise InvalidArgument(
+                        f"{name}={spec!r} is invalid: cond must be a finite number >= 1"
+                    )
             elif text != "random":
                 raise ValueError(text)
             return random_covariance(rng, d, condition=cond)
         return np.asarray(json.loads(text), dtype=float)
     except InvalidArgument:
         raise
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError, RecursionError):
         raise InvalidArgument(
             f"{name}={spec!r} is invalid: use identity, diag:v1,...,vd, [[row],...], "
             "random or random:cond=C"

@@ -143,13 +143,46 @@ def run_claims(
     ctx: RunContext | None = None,
     *,
     on_claim: Callable[[int, int, Claim, float], None] | None = None,
+    jobs: int = 1,
+    scheduler: str | None = None,
 ) -> list[ClaimResult]:
-    """Run every check of every claim (:func:`collect_evidence`), then decide the statistical
-    evidence with Holm's procedure over the whole run (family-wise level ``ctx.alpha``) and
-    give verdicts."""
+    """Run every check of every claim, then decide the statistical evidence with Holm's
+    procedure over the whole run (family-wise level ``ctx.alpha``) and give verdicts.
+
+    With ``jobs > 1`` the claims run on that many local processes, with ``scheduler`` on the
+    Dask cluster at that address (:mod:`theory._parallel`); seeds come from keys, so the
+    result is the same as the serial run's. Claims a worker cannot rebuild from their id
+    (variants, a user's own claims) run in this process.
+    """
     ctx = ctx or RunContext()
     collected: list[tuple[Claim, list[Evidence], float]] = []
+    remote: list[int] = []
+    if (jobs > 1 and len(claims) > 1) or scheduler is not None:
+        from theory._parallel import unit_runnable_remotely
+
+        remote = [i for i, c in enumerate(claims) if unit_runnable_remotely(c)]
+    if remote:
+        from theory._parallel import run_units
+
+        done = run_units(
+            [claims[i] for i in remote],
+            ctx.tier,
+            ctx.seed,
+            ctx.alpha,
+            jobs=jobs,
+            scheduler=scheduler,
+            on_done=None
+            if on_claim is None
+            else lambda k, c, dt: on_claim(k, len(claims), c, dt),
+        )
+        by_index = dict(zip(remote, done, strict=True))
+    else:
+        by_index = {}
     for i, claim in enumerate(claims):
+        if i in by_index:
+            ev, dt = by_index[i]
+            collected.append((claim, ev, dt))
+            continue
         if on_claim is not None:
             on_claim(i, len(claims), claim, 0.0)
         t0 = time.perf_counter()

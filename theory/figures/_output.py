@@ -1,5 +1,5 @@
 """What every figure writes: the PNG with its caption under the panels, and the plotted data as
-CSV next to it (``out.with_suffix(".csv")``)."""
+CSV next to it (``out.with_suffix(".csv")``), each written atomically (temp file + rename)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from theory._io import atomic_output
 
 __all__ = ["save_figure", "wrap_caption", "write_csv"]
 
@@ -20,8 +22,10 @@ def wrap_caption(text: str, width: int = 150) -> str:
 def write_csv(
     path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]], comment: str | None = None
 ) -> Path:
-    """Write ``rows`` under ``header`` (after a ``# comment`` line, if given); return ``path``."""
-    with path.open("w", newline="") as fh:
+    """Write ``rows`` under ``header`` (after a ``# comment`` line, if given) atomically;
+    return ``path``."""
+    path = Path(path)
+    with atomic_output(path) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
         if comment is not None:
             fh.write(f"# {comment}\n")
         w = csv.writer(fh)
@@ -50,6 +54,9 @@ def save_figure(
     out = Path(out)
     fig.text(0.01, caption_y, wrap_caption(caption, width), fontsize=fontsize, va="bottom")
     fig.tight_layout(rect=rect)
-    fig.savefig(out, dpi=dpi)
-    plt.close(fig)
+    try:
+        with atomic_output(out) as tmp:  # format from the target's suffix (png, svg, pdf)
+            fig.savefig(tmp, dpi=dpi, format=out.suffix.lstrip(".").lower() or "png")
+    finally:
+        plt.close(fig)
     return [out, write_csv(out.with_suffix(".csv"), header, rows, csv_comment)]
