@@ -24,6 +24,7 @@ __all__ = [
     "gamma0",
     "nearest_stationary_point",
     "part",
+    "scope_if",
     "sft_data",
     "vinf_derived",
     "vinf_numeric",
@@ -153,3 +154,9 @@ def vinf_numeric(Amat: np.ndarray, Sigma0: np.ndarray, n: int, eta_value: float)
         evaluate(_VINF, {"A": Amat, "Sigma0": Sigma0}, {"n": n, "eta": eta_value, "d": d}),
         dtype=float,
     )
+
+
+def scope_if(claim: Any, name: str, inside: bool) -> str:
+    """``name`` when the evidence lies on the claim's declared sub-domain ``name`` (see
+    ``Claim.conditions``), else "" (general evidence; a wrong variant declares no conditions)."""
+    return name if inside and name in claim.conditions else ""
