@@ -29,7 +29,14 @@ from theory._evaluate import evaluate_exact
 from theory._params import random_covariance, random_matrix
 from theory._stats import ols
 from theory._verdict import Evidence, Outcome, z_test
-from theory.checks._sft_setup import SFTData, part, scope_if, sft_data, vinf_derived
+from theory.checks._sft_setup import (
+    SFTData,
+    part,
+    scope_if,
+    sft_data,
+    t_interval,
+    vinf_derived,
+)
 from theory.checks._symbolic import _short, exact_difference
 from theory.symbols import Gamma0, LambdaMax, LambdaMinPlus, Phi
 
@@ -1030,6 +1037,7 @@ class PopulationLimitRate(Check):
             beta, ses, dof = ols(X, y)
             slope, se = float(beta[1]), float(ses[1])
             z, p = z_test(slope, -0.5, se, dof=dof)
+            ci = t_interval(slope, se, dof)
             means = {
                 B: float(np.exp(np.mean([y[i] for i, (b, _) in enumerate(rows) if b == B])))
                 for B in Bs
@@ -1047,8 +1055,10 @@ class PopulationLimitRate(Check):
                     p_value=p,
                     seed=seed,
                     n_samples=int(R * sum(Bs)),
-                    detail=f"fitted slope {slope:.3f} ± {se:.3f} (t-test, {dof} dof); geometric-"
-                    "mean distance " + ", ".join(f"B={B}: {m:.3g}" for B, m in means.items()),
+                    detail=f"fitted slope {slope:.3f} ± {se:.3f}, 95 % interval "
+                    f"[{ci[0]:.3f}, {ci[1]:.3f}] (t-test of slope = −1/2, {dof} dof); "
+                    "geometric-mean distance "
+                    + ", ".join(f"B={B}: {m:.3g}" for B, m in means.items()),
                 )
             )
         return out
