@@ -25,13 +25,14 @@ from theory._evaluate import evaluate, evaluate_exact
 from theory._params import random_covariance, random_orthogonal
 from theory._stats import upper_tail_p
 from theory._verdict import Evidence, Outcome, z_test
-from theory.checks._sft_setup import gamma0, part, vinf_derived, vinf_numeric
+from theory.checks._sft_setup import gamma0, part, scope_if, vinf_derived, vinf_numeric
 from theory.checks._symbolic import _short, exact_difference
 
 if TYPE_CHECKING:
     from theory._context import RunContext
 
 __all__ = [
+    "U_INVARIANT",
     "Allocation",
     "InsightExact",
     "InsightFiniteB",
@@ -75,6 +76,10 @@ def golden_min(f: Callable[[float], float], lo: float, hi: float, iters: int = 6
             e = a + g * (b - a)
             fe = f(e)
     return (c, fc) if fc <= fe else (e, fe)
+
+
+#: the §5.1 sub-domain on which the printed operator and optimum hold
+U_INVARIANT = "Σ0-invariant U"
 
 
 # ------------------------------------------------------------------ settings
@@ -204,6 +209,7 @@ class OperatorSymbolic(Check):
                         },
                         detail="; ".join(fails[idx])
                         or "exact equality at (n, η) = (5, 3/10), (40, 1/5)",
+                        scope=scope_if(claim, U_INVARIANT, aligned),
                     )
                 )
         return out
@@ -272,6 +278,7 @@ class OperatorMC(Check):
                             seed=seed,
                             detail=f"max |Ṽ* − printed| over {R} minimisers = {gap:.3g} "
                             "(tolerance 1e-9, relative)",
+                            scope=scope_if(claim, U_INVARIANT, st.aligned),
                         )
                     )
                     continue
@@ -291,6 +298,7 @@ class OperatorMC(Check):
                         n_samples=R * B,
                         detail=f"t-test with {R - 1} dof; max |mean − printed| = "
                         f"{float(np.max(np.abs(mean - claimed))):.3g}",
+                        scope=scope_if(claim, U_INVARIANT, st.aligned),
                     )
                 )
         return out
@@ -342,6 +350,7 @@ class OptimalASymbolic(Check):
                 f"diag({rho}, 1), Δ = diag(1, 0): lim_(n→∞) c*(n)·M = printed",
                 outcome=Outcome.PASS if ok else Outcome.FAIL,
                 detail=detail,
+                scope=scope_if(claim, U_INVARIANT, True),  # diagonal Σ0, Δ: U is invariant
             )
         ]
 
@@ -422,6 +431,7 @@ class OptimalAFamily(Check):
                     + f" (η = {SEC51_ETA}); relative distance to printed "
                     + ", ".join(f"{x:.3g}" for x in deltas)
                     + f"; log-log slope {slope:.2f}",
+                    scope=scope_if(claim, U_INVARIANT, st.aligned),
                 )
             )
         return out
@@ -552,6 +562,7 @@ class PostTestWitness(Check):
                     p_value=p,
                     seed=seed,
                     n_samples=res.n_samples,
+                    scope=scope_if(claim, U_INVARIANT, st.aligned),
                 )
             )
         return out
@@ -577,11 +588,12 @@ def insight_arms(dd: int, m: int, rho: float, r: float) -> dict[str, np.ndarray]
     }
 
 
-def insight_grid(ctx: RunContext):
+def insight_grid(ctx: RunContext, rs: tuple[float, ...] | None = None):
+    """d and the (ρ, m/d, r, n) grid, restricted to the interference levels ``rs`` if given."""
     dd = ctx.pick(20, 40)
     rhos = ctx.pick((0.1, 1.0), (0.1, 0.5, 1.0, 2.0))
     fracs = ctx.pick((0.1, 0.5), (0.1, 0.25, 0.5, 0.75))
-    rs = (0.0, 0.01, 0.1)
+    rs = (0.0, 0.01, 0.1) if rs is None else rs
     ns = (dd, 10 * dd)
     return dd, [(rho, f, r, nn) for r in rs for nn in ns for rho in rhos for f in fracs]
 
@@ -598,10 +610,12 @@ class InsightPopulation(Check):
     the two arms on the grid of (ρ, m/d, r, n); one evidence per (r, n), listing where the
     printed relation fails."""
 
+    #: the interference levels r evaluated (None: every r of the grid)
+    rs: tuple[float, ...] | None = None
     name: str = field(default="insight_population", init=False)
 
     def run(self, claim: Claim, ctx: RunContext) -> list[Evidence]:
-        dd, grid = insight_grid(ctx)
+        dd, grid = insight_grid(ctx, self.rs)
         groups: dict = {}
         for rho, f, r, nn in grid:
             m = round(f * dd)
@@ -659,6 +673,8 @@ class InsightExact(Check):
     :math:`\\tilde V_\\infty` and Lemma A.1 for both arms, the printed relation decided
     exactly."""
 
+    #: the interference levels r evaluated (None: every point)
+    rs: tuple[float, ...] | None = None
     name: str = field(default="insight_exact", init=False)
 
     @staticmethod
@@ -688,6 +704,8 @@ class InsightExact(Check):
         pts = [(sp.Rational(1, 10), 5, 0, 100), (sp.Rational(1, 10), 1, sp.Rational(1, 100), 100)]
         if ctx.full:
             pts += [(sp.Integer(1), 1, sp.Rational(1, 10), 10), (sp.Integer(2), 5, 0, 10)]
+        if self.rs is not None:
+            pts = [p for p in pts if float(p[2]) in self.rs]
         out = []
         for rho, m, r, nn in pts:
             errs = ctx.cached(
@@ -715,10 +733,12 @@ class InsightFiniteB(Check):
     each; one-sided test of the printed relation at every grid point
     (:math:`z = (\bar E_{lhs} - \bar E_{rhs})/se`, p = P(Z > z))."""
 
+    #: the interference levels r evaluated (None: every r of the grid)
+    rs: tuple[float, ...] | None = None
     name: str = field(default="insight_finite_b", init=False)
 
     def run(self, claim: Claim, ctx: RunContext) -> list[Evidence]:
-        dd, grid = insight_grid(ctx)
+        dd, grid = insight_grid(ctx, self.rs)
         if not ctx.full:  # quick tier: the long prompts only
             grid = [g for g in grid if g[3] == 10 * dd]
         B, R = 2 * dd, ctx.pick(6, 16)

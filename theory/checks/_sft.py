@@ -29,7 +29,14 @@ from theory._evaluate import evaluate_exact
 from theory._params import random_covariance, random_matrix
 from theory._stats import ols
 from theory._verdict import Evidence, Outcome, z_test
-from theory.checks._sft_setup import SFTData, part, sft_data, vinf_derived
+from theory.checks._sft_setup import (
+    SFTData,
+    part,
+    scope_if,
+    sft_data,
+    t_interval,
+    vinf_derived,
+)
 from theory.checks._symbolic import _short, exact_difference
 from theory.symbols import Gamma0, LambdaMax, LambdaMinPlus, Phi
 
@@ -37,6 +44,8 @@ if TYPE_CHECKING:
     from theory._context import RunContext
 
 __all__ = [
+    "B_LE_D",
+    "NO_OVERSHOOT",
     "KIndependence",
     "LossGradientNumeric",
     "LossGradientSymbolic",
@@ -201,9 +210,16 @@ class MinDistanceSymbolic(Check):
                     outcome=Outcome.PASS if ok else Outcome.FAIL,
                     params={"d": dd, "B": B},
                     detail=detail,
+                    scope=scope_if(claim, B_LE_D, dd >= B),
                 )
             )
         return out
+
+
+#: Theorem 4.1's sub-domain on which it holds (Φ of full column rank for generic data)
+B_LE_D = "B ≤ d"
+#: Remark 4.1's sub-domain: steps at which GD does not overshoot for any k compared
+NO_OVERSHOOT = "γ ≤ B/(c_K λ_max)"
 
 
 # ------------------------------------------------------------------ Theorem 4.1: simulation
@@ -293,6 +309,7 @@ class RidgePath(Check):
                     claimed=0.0,
                     measured=dist[-1],
                     seed=s.seed,
+                    scope=scope_if(claim, B_LE_D, s.d >= s.B),
                     detail="distance "
                     + ", ".join(
                         f"{x:.2g} (λ={lam:.0e})" for x, lam in zip(dist, LAMBDAS, strict=True)
@@ -332,6 +349,7 @@ class NearestZeroLoss(Check):
                         claimed=0.0,
                         measured=Lstar,
                         seed=s.seed,
+                        scope=scope_if(claim, B_LE_D, s.d >= s.B),
                         detail=f"real SFT loss at the printed point {Lstar:.3g} is NOT zero "
                         f"(tolerance {tol:.1g}); the search for other zero-loss points runs in "
                         "the full tier",
@@ -364,6 +382,7 @@ class NearestZeroLoss(Check):
                     claimed=dstar,
                     measured=nearest,
                     seed=s.seed,
+                    scope=scope_if(claim, B_LE_D, s.d >= s.B),
                     detail=f"real SFT loss at the printed point {Lstar:.3g} "
                     f"({'zero' if star_zero else 'NOT zero'}: tolerance {tol:.1g}); {seen}",
                 )
@@ -889,7 +908,7 @@ class SpeedWithK(Check):
     the real-loss minimiser) for k = 0..3; the printed relation between :math:`N(k+1)` and
     :math:`N(k)` must hold for every consecutive pair, at f ∈ ``fractions``."""
 
-    fractions: tuple[float, ...] = (0.5, 0.99)
+    fractions: tuple[float, ...] = (0.25, 0.5, 0.99)
     full_fractions: tuple[float, ...] = (0.25, 0.5, 0.75, 0.9, 0.99)
     name: str = field(default="speed_with_k", init=False)
 
@@ -932,6 +951,7 @@ class SpeedWithK(Check):
                         claimed=str(rel),
                         measured=counts,
                         seed=s.seed,
+                        scope=scope_if(claim, NO_OVERSHOOT, fr <= 0.5),
                         detail=f"iterations to 1e-6: N = {counts}; Theorem 4.2 rates α_k = "
                         + ", ".join(f"{a:.4f}" for a in alphas)
                         + f"; λ⁺_min/λ_max = {lmin / lmax:.3g}",
@@ -1017,6 +1037,7 @@ class PopulationLimitRate(Check):
             beta, ses, dof = ols(X, y)
             slope, se = float(beta[1]), float(ses[1])
             z, p = z_test(slope, -0.5, se, dof=dof)
+            ci = t_interval(slope, se, dof)
             means = {
                 B: float(np.exp(np.mean([y[i] for i, (b, _) in enumerate(rows) if b == B])))
                 for B in Bs
@@ -1034,8 +1055,10 @@ class PopulationLimitRate(Check):
                     p_value=p,
                     seed=seed,
                     n_samples=int(R * sum(Bs)),
-                    detail=f"fitted slope {slope:.3f} ± {se:.3f} (t-test, {dof} dof); geometric-"
-                    "mean distance " + ", ".join(f"B={B}: {m:.3g}" for B, m in means.items()),
+                    detail=f"fitted slope {slope:.3f} ± {se:.3f}, 95 % interval "
+                    f"[{ci[0]:.3f}, {ci[1]:.3f}] (t-test of slope = −1/2, {dof} dof); "
+                    "geometric-mean distance "
+                    + ", ".join(f"B={B}: {m:.3g}" for B, m in means.items()),
                 )
             )
         return out

@@ -20,6 +20,9 @@ wishart_moment = Claim(
     quantity=q.wishart_sandwich,
     checks=_CHECKS,
     section="§3 (tools)",
+    quote="Lemma A.2 of the authors' earlier paper (used in Prop. 4.3 and Lemma A.1): for S the "
+    "empirical covariance of n draws from N(0, C) and symmetric B, E[S B S] = ((n−1)/n) C B C "
+    "+ (1/n)(2 C B C + tr(C B) C); in particular E[S²] = ((n+1)/n) C² + (tr C/n) C.",
     notes="The printed special case E[S²] = ((n+1)/n) C² + (tr C/n) C is this formula at B = I.",
     wrong_variants={
         "no_trace_term": (n - 1) / n * C * B * C + 2 * C * B * C / n,
@@ -38,6 +41,8 @@ lemma_A1 = Claim(
     quantity=q.frobenius_risk,
     checks=_CHECKS,
     section="Appendix A",
+    quote="Lemma A.1 (statement), Appendix A: for any d×d A, x ~ N(0, Σ), Σ̂ = XXᵀ/n: "
+    "E‖I + AΣ̂‖_F² = ‖I + AΣ‖_F² + (1/n)[tr(AΣ²Aᵀ) + tr(AΣAᵀ) tr Σ].",
     wrong_variants={
         "drop_square_term": _POPULATION + sp.Trace(A * Sigma * A.T) * sp.Trace(Sigma) / n,
         "n_plus_1": _POPULATION
@@ -55,6 +60,8 @@ lemma_A1_proof_line = Claim(
     checks=_CHECKS,
     section="Appendix A",
     expected="refuted",
+    quote="Lemma A.1, last line of the printed proof: the same identity with a factor 2 in "
+    "front of tr(AΣAᵀ) tr Σ.",
 )
 
 CLAIMS = (wishart_moment, lemma_A1, lemma_A1_proof_line)

@@ -10,6 +10,8 @@ import derivations._sft as ds
 from derivations._training import linear_part
 from theory._claim import Claim
 from theory.checks._sft import (
+    B_LE_D,
+    NO_OVERSHOOT,
     THM42_PARTS,
     KIndependence,
     LossGradientNumeric,
@@ -72,8 +74,15 @@ thm_4_1 = Claim(
     section="§4",
     lhs_latex=r"\left(\tilde{V}^{*}, \tilde{W}^{*}\right)",
     derivation=lambda: _derived_nearest_point(),
-    expected="refuted",
-    notes="Holds for B ≤ d (Φ of full column rank): every zero-loss point satisfies ṼΦ = −ηΩ "
+    expected="holds under",
+    quote="Theorem 4.1, (4.1), §4: the minimiser of L_SFT + λ‖Ṽ + Γ0⁻¹‖_F² + λ‖W̃ − I‖_F² "
+    "tends, as λ → 0+, to W̃* = I, Ṽ* = −ηΩΦ† − Γ0⁻¹(I − ΦΦ†); this point has zero SFT loss "
+    "and is the zero-loss point nearest the initialisation (stated without a condition on B; "
+    "Fig. 1 and Lemma C.1 use B > d).",
+    conditions={B_LE_D: "B ≤ d (Φ of full column rank for generic data)"},
+    notes="Refuted in general: B > d is inside the theorem's stated range (no condition on B "
+    "is printed, and the paper itself uses B > d). Holds for B ≤ d (Φ of full column rank): "
+    "every zero-loss point satisfies ṼΦ = −ηΩ "
     "(the i = 0 residual does not involve W̃), W̃ = I satisfies the other conditions, and (4.1) "
     "is the point of {ṼΦ = −ηΩ} nearest −Γ0⁻¹; the ridge path converges to it at rate O(λ). "
     "For B > d (used by the paper in Fig. 1 and Lemma C.1 for β ≥ 1) no zero-loss point exists "
@@ -130,6 +139,9 @@ thm_4_2 = Claim(
     lhs_latex=r"\left(L_{SFT}, \nabla_{\tilde V} L_{SFT}, c_k, \gamma_{\max}, \alpha, "
     r"\gamma_{opt}, \alpha_{opt}, \tilde V^{*}, \text{bound}_t\right)",
     derivation=_derived_thm42,
+    quote="Theorem 4.2, §4: with W̃ = I, L_SFT = (c_k/2B)‖ṼΦ + ηΩ‖_F², gradient "
+    "(c_k/B)(ṼΦ + ηΩ)Φᵀ; GD from Ṽ0 = −Γ0⁻¹ with γ < 2B/(c_k λ_max(M)) satisfies "
+    "‖Ṽ_t − Ṽ*‖_F ≤ α^t‖Γ0⁻¹ + Ṽ*‖_F; with γ = B/(c_k λ_max(M)), α = 1 − λ⁺_min(M)/λ_max(M).",
     notes="The derived display shows (L_SFT, ∇L_SFT) at k = 1 and c_k for symbolic k. "
     "Tightness of the bound is reported per step size in the evidence.",
     wrong_variants={
@@ -160,12 +172,20 @@ remark_4_1 = Claim(
     section="§4",
     lhs_latex=r"\left(\tilde{V}^{*}, \text{iterations}\right)",
     derivation=_derived_remark,
-    expected="refuted",
-    notes="N(k) = GD iterations to a fixed accuracy at a step admissible for every k compared. "
-    "Ṽ* is k-independent (the gradient only scales by c_k). The speed-up holds for steps "
+    expected="holds under",
+    quote="Remark 4.1, §4: Ṽ* does not depend on k; at a fixed admissible step, larger k "
+    "(larger c_k) converges faster.",
+    conditions={
+        NO_OVERSHOOT: "the fixed step is at most B/(c_K λ_max(M)) for the largest k = K "
+        "compared (GD overshoots no eigen-direction for any k)"
+    },
+    notes="N(k) = GD iterations to a fixed accuracy at γ = f·2B/(c_3 λ_max), f < 1: a step "
+    "admissible for every k = 0..3 compared, i.e. inside the remark's stated range. Ṽ* is "
+    "k-independent (the gradient only scales by c_k). The speed-up holds for steps "
     "γ ≤ B/(c_K λ_max) (no overshoot), but not near the admissible limit: there the top "
     "eigen-direction overshoots more for larger c_k (|1 − γc_kλ_max/B| grows with k once "
-    "γc_k(λ_max + λ⁺_min)/B > 2), and larger k converges slower.",
+    "γc_k(λ_max + λ⁺_min)/B > 2), and larger k converges slower (f = 0.99: a counterexample "
+    "at an admissible step). The relation tested is the non-strict N(k + 1) ≤ N(k).",
     wrong_variants={
         "vstar_scales_with_c_k_and_k_slows": sp.Tuple(
             ck_symbol * VSTAR, sp.Ge(N_iter(k + 1), N_iter(k))
@@ -186,6 +206,9 @@ prop_4_3 = Claim(
     section="§4",
     lhs_latex=r"\left(\tilde{V}_{\infty}, \tilde{V}_{\infty}\big|_{A \succ 0}\right)",
     derivation=lambda: sp.Tuple(vinf_derived(), vinf_derived()),
+    quote="Proposition 4.3, (4.2), §4: as B → ∞ (n, d fixed, x ~ N(0, A), A PSD), Ṽ* → "
+    "Ṽ_∞ = −η(((n+1)/n)A + (tr A/n)AA†)† − Γ0⁻¹(I − AA†); for invertible A, "
+    "−η(((n+1)/n)A + (tr A/n)I)⁻¹.",
     notes="Ṽ*_B is computed by real training (the exact minimiser of the real SFT loss nearest "
     "−Γ0⁻¹, W̃ = I). The distance to Ṽ_∞ shrinks like B^(-1/2), as the law of large numbers "
     "predicts.",
