@@ -166,6 +166,8 @@ class Claim:
         from theory._validation import check_int
 
         dims = tuple(sorted({check_int("dims", x, maximum=4) for x in dims}))
+        explicit = dims or getattr(quantity, "explicit_dims", (1, 2, 3))
+        symbolic = SymbolicIdentity(dims=explicit, time_limit=time_limit)
         simulation = MonteCarloIdentity() if quantity.stochastic else NumericIdentity()
         where = "".join(f", {k} = {v}" for k, v in bound.items())
         if dims:
@@ -175,7 +177,7 @@ class Claim:
             reference=reference,
             statement=statement or f"{quantity.description} = {formula}{where}",
             formula=formula,
-            checks=(SymbolicIdentity(dims=dims or (1, 2, 3), time_limit=time_limit), simulation),
+            checks=(symbolic, simulation),
             dims=dims,
             quantity=quantity,
             at=bound,

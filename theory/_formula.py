@@ -18,6 +18,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from derivations import LETTERS, Bsym, d, eta, k, n
+from derivations._icl import sigma
 from theory._validation import InvalidArgument
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["LIBRARY_SCALARS", "check_scalar_domains", "simplify_inverses", "validate_formula"]
 
 #: the scalar symbols of :mod:`theory.symbols`, by name
-LIBRARY_SCALARS: dict[str, sp.Symbol] = {str(s): s for s in (d, n, eta, k, Bsym)}
+LIBRARY_SCALARS: dict[str, sp.Symbol] = {str(s): s for s in (d, n, eta, k, Bsym, sigma)}
 
 _SHAPES = {"scalar": "a scalar", "vector": "a d × 1 vector", "matrix": "a d × d matrix"}
 
