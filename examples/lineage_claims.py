@@ -13,7 +13,7 @@ The one Wishart fact used throughout: E[S M S] = (1 + 1/n) Σ M Σ + tr(M Σ) Σ
 import sympy as sp
 
 from theory import Claim, quantities
-from theory.symbols import I, Sigma, Vt, d, eta, n, sigma
+from theory.symbols import I, Sigma, d, eta, n, sigma
 
 Gamma = (1 + 1 / n) * Sigma + sp.Trace(Sigma) / n * I  # Γ(Σ)
 fixed_point = {"Vt": -Gamma.I}  # the LSA gradient-flow fixed point Ṽ* = −Γ(Σ)⁻¹
