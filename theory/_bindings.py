@@ -104,14 +104,18 @@ def bind_explicit(
     return value, subs
 
 
-def bind_point(point: Point, claim: Claim, rng: np.random.Generator) -> Point:
+def bind_point(
+    point: Point, claim: Claim, rng: np.random.Generator, fixed: Mapping[str, float] | None = None
+) -> Point:
     """A simulated point of the claim: declared scalars drawn uniformly in their domains, bound
-    letters evaluated on the point's matrices (a covariance letter must come out PSD)."""
+    letters evaluated on the point's matrices (a covariance letter must come out PSD);
+    ``fixed`` scalars are taken as given."""
     from theory.quantities import Point
 
     scalars = dict(point.scalars)
     for sym, (lo, hi) in claim.scalars.items():
         scalars[str(sym)] = float(rng.uniform(lo, hi))
+    scalars.update({k: float(v) for k, v in (fixed or {}).items()})
     matrices = dict(point.matrices)
     values = {"d": point.d, "n": point.n, **scalars}
     kinds = claim.quantity.letter_kinds if claim.quantity is not None else {}

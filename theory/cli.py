@@ -222,7 +222,7 @@ def _cmd_at(args) -> int:
         mats[name.strip()] = parse_matrix(name.strip(), spec, dd, rng)
     pt = q.make_point(dd, nn, mats, rng)
     if claim.at or claim.scalars:
-        pt = bind_point(pt, claim, rng)
+        pt = bind_point(pt, claim, rng, fixed=scalars)
     values = pt.scalar_values() | scalars
     printed = np.asarray(evaluate(claim.formula, pt.matrices, values), dtype=float)
     derived = np.asarray(
