@@ -6,6 +6,7 @@
 """
 
 from theory.quantities._base import Point, Quantity, SimulationResult
+from theory.quantities._general import from_functions, wishart_expectation
 from theory.quantities._icl import ICLRisk, icl_risk
 from theory.quantities._lsa import NextIterate, OneStepTestError
 from theory.quantities._moments import FrobeniusRisk, WishartSandwich
@@ -35,11 +36,13 @@ __all__ = [
     "SimulationResult",
     "WishartSandwich",
     "frobenius_risk",
+    "from_functions",
     "icl_risk",
     "next_iterate",
     "noisy_query_risk",
     "noisy_test_error",
     "one_step_test_error",
     "query_risk",
+    "wishart_expectation",
     "wishart_sandwich",
 ]
