@@ -38,6 +38,7 @@ from ._gradients import (
     sft_iterates,
     sft_loss_and_grad,
 )
+from ._icl import icl_risk_samples
 from ._lsa import (
     cot_rollout,
     cot_rollout_gram,
@@ -133,6 +134,7 @@ __all__ = [
     "gram_from_sufficient",
     "hessian_matrix",
     "hessian_vector_product",
+    "icl_risk_samples",
     "largest_stable_step",
     "last_column",
     "last_column_loss_and_grad",

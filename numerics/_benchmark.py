@@ -57,9 +57,7 @@ def _timed(fn: Callable[[], int], seconds: float) -> tuple[float, int, float]:
             return items / elapsed, items, elapsed
 
 
-def matmul_peak(
-    seconds: float = 1.0, sizes: Sequence[int] = (256, 512, 1024, 2048)
-) -> dict:
+def matmul_peak(seconds: float = 1.0, sizes: Sequence[int] = (256, 512, 1024, 2048)) -> dict:
     r"""Best float64 square-matmul rate :math:`2N^3/t` over ``sizes`` (GFLOP/s), with about
     ``seconds`` in total; numpy's BLAS with its default threads."""
     rng = np.random.default_rng(0)
@@ -173,9 +171,7 @@ def run_benchmark(
     for i, case in enumerate(cases):
         if not isinstance(case, tuple | list) or len(case) != 2:
             raise ValueError(f"cases[{i}] must be a pair (d, n), got {case!r}")
-        checked.append(
-            (check_int("d", case[0], min_value=1), check_int("n", case[1], min_value=1))
-        )
+        checked.append((check_int("d", case[0], min_value=1), check_int("n", case[1], min_value=1)))
     sizes = tuple(check_int("matmul_sizes entry", s, min_value=1) for s in matmul_sizes)
     peak = matmul_peak(seconds, sizes)
     normals = rng_normals_per_s(min(seconds, 0.5))

@@ -357,4 +357,3 @@ def os_loss(
         e = _rollout_gram(G, z, V, W, k, data.n)[:, -1, blk.w] - w
         per[sl] = 0.5 * np.einsum("bi,bi->b", e, e)
     return per if per_prompt else float(per.mean())
-

@@ -153,7 +153,7 @@ def _gram_from_sufficient(S: np.ndarray, w: np.ndarray, n: int, iterates: np.nda
     G = np.zeros((B, 2 * d + 2, 2 * d + 2))
     Sw = np.einsum("bij,bj->bi", S, w)
     _fill_data_blocks(G, S, n * Sw, n * np.einsum("bi,bi->b", w, Sw), d)
-    G[:, : d, : d] *= n  # G_xx = n S, scaled in place
+    G[:, :d, :d] *= n  # G_xx = n S, scaled in place
     _fill_iterate_blocks(G, iterates, d)
     return G
 

@@ -157,8 +157,7 @@ class RunningMoments:
             self._shift = batch[0].copy()
         elif batch.shape[1:] != self._shift.shape:
             raise ValueError(
-                f"sample shape {batch.shape[1:]} does not match earlier samples "
-                f"{self._shift.shape}"
+                f"sample shape {batch.shape[1:]} does not match earlier samples {self._shift.shape}"
             )
         rel = batch - self._shift
         mean_b = rel.mean(axis=0)
@@ -177,7 +176,9 @@ class RunningMoments:
         if self.count == 0:
             self.count = other.count
             self._shift, self._mean, self._m2 = (
-                other._shift.copy(), other._mean.copy(), other._m2.copy()
+                other._shift.copy(),
+                other._mean.copy(),
+                other._m2.copy(),
             )
             return self
         if other._shift.shape != self._shift.shape:

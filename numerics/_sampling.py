@@ -247,4 +247,3 @@ def sample_wishart(
     per_item = (n * max(r, d)) if method == "features" else (r * r + d * r + d * d)
     batch = auto_batch(per_item, batch_size)
     return _wishart(Lr, n, size, rng, method, batch)
-

@@ -97,11 +97,14 @@ def test_per_prompt_and_chunking_agree_with_aggregate(kind):
     data, rng = _data(d=2, B=7)
     V, W = _dense_weights(rng, 2)
     if kind == "pretrain":
+
         def f(**kw):
             return nm.pretrain_loss_and_grad(data, V, W, **kw)
     else:
+
         def f(**kw):
             return nm.sft_loss_and_grad(data, V, W, eta=0.25, k=3, **kw)
+
     loss, dV, dW = f()
     l_pp, dV_pp, dW_pp = f(per_prompt=True, batch_size=3)
     assert l_pp.shape == (7,) and dV_pp.shape == (7, 6, 6) and dW_pp.shape == (7, 6, 6)

@@ -132,8 +132,10 @@ def test_cot_rollout_matches_naive(source, d, n, k):
     w0 = rng.standard_normal((B, d))
     V, W = _random_weights(rng, d)
     naive = np.stack(
-        [nm.cot_rollout_naive(X[b], X[b] @ w[b], V, W, k, w0[b], return_columns=True)
-         for b in range(B)]
+        [
+            nm.cot_rollout_naive(X[b], X[b] @ w[b], V, W, k, w0[b], return_columns=True)
+            for b in range(B)
+        ]
     )
     if source == "X":
         cols = nm.cot_rollout(w, V, W, k, X=X, w0=w0, return_columns=True, batch_size=2)

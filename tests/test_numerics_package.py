@@ -40,10 +40,20 @@ def test_public_api_is_exported_once_and_documented():
 
 def test_random_functions_take_a_generator():
     # Every public function with randomness takes `rng` (never numpy's global state).
-    for name in ("sample_features", "sample_tasks", "sample_wishart", "one_step_error_samples",
-                 "one_step_error_paired_samples", "one_step_error_naive",
-                 "wishart_sandwich_samples", "make_pretrain_data", "make_sft_data",
-                 "mc_estimate", "mc_estimate_cv", "mc_estimate_to_precision"):
+    for name in (
+        "sample_features",
+        "sample_tasks",
+        "sample_wishart",
+        "one_step_error_samples",
+        "one_step_error_paired_samples",
+        "one_step_error_naive",
+        "wishart_sandwich_samples",
+        "make_pretrain_data",
+        "make_sft_data",
+        "mc_estimate",
+        "mc_estimate_cv",
+        "mc_estimate_to_precision",
+    ):
         assert "rng" in inspect.signature(getattr(nm, name)).parameters, name
     for path in PKG.glob("*.py"):
         src = path.read_text()

@@ -38,7 +38,11 @@ def test_gradient_descent_fixed_step_converges_to_minimiser():
 def test_gradient_descent_armijo_from_a_too_large_initial_step():
     f, H, b = _quadratic()
     res = nm.gradient_descent(
-        f, (np.zeros((2, 2)), np.zeros(3)), step="armijo", armijo_init=10.0, max_steps=5000,
+        f,
+        (np.zeros((2, 2)), np.zeros(3)),
+        step="armijo",
+        armijo_init=10.0,
+        max_steps=5000,
         grad_tol=1e-6,  # Armijo cannot certify decrease once t*|g|^2 is below eps*|loss|
     )
     assert res.converged

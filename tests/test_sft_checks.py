@@ -63,9 +63,9 @@ def test_offu_evidence_passes_only_when_no_direction_helps():
 def test_post_test_witness_rejects_a_wrong_error_formula():
     """Drop the 1/n variance term from the error: the Monte Carlo of real prompts rejects it."""
     right = PostTestWitness().run(data_allocation.sec_5_1_optimal_A, RunContext(seed=0))
-    wrong = PostTestWitness(
-        error=lambda V, S, n: float(np.sum((np.eye(len(S)) + V @ S) ** 2))
-    ).run(data_allocation.sec_5_1_optimal_A, RunContext(seed=0))
+    wrong = PostTestWitness(error=lambda V, S, n: float(np.sum((np.eye(len(S)) + V @ S) ** 2))).run(
+        data_allocation.sec_5_1_optimal_A, RunContext(seed=0)
+    )
     assert max(e.p_value for e in right) > 1e-3
     assert min(e.p_value for e in wrong) < 1e-8
 

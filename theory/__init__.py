@@ -8,6 +8,7 @@
 from theory import quantities, symbols
 from theory._claim import Check, Claim
 from theory._context import TIERS, RunContext
+from theory._decide import PointDecision, decide_at
 from theory._runner import ClaimResult, check, run_claims
 from theory._validation import InvalidArgument
 from theory._verdict import DEFAULT_ALPHA, CannotExpress, Evidence, Outcome, Verdict
@@ -23,10 +24,12 @@ __all__ = [
     "Evidence",
     "InvalidArgument",
     "Outcome",
+    "PointDecision",
     "RunContext",
     "Verdict",
     "all_claims",
     "check",
+    "decide_at",
     "get_claim",
     "quantities",
     "run_claims",

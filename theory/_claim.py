@@ -76,6 +76,16 @@ class Claim:
     experiment: bool = False
     unprinted: Mapping[str, str] = field(default_factory=dict)
     extends: str = ""
+    #: a claim at a point: matrix letters of the quantity fixed to expressions in the other
+    #: letters and scalars (letter → sympy expression), e.g. ``{"Vt": -Gamma(Sigma).I}``
+    at: Mapping[str, Any] = field(default_factory=dict)
+    #: scalars the formula declares, with their domains (symbol → (low, high))
+    scalars: Mapping[Any, tuple[float, float]] = field(default_factory=dict)
+    #: the dimensions the claim is stated at (empty: every ``d``); a claim at fixed ``d`` is
+    #: derived exactly at each of them (index-level engine, symbolic ``n``) and simulated there
+    dims: Sequence[int] = ()
+    #: what validation found legal but suspicious (e.g. a letter the formula omits)
+    warnings: Sequence[str] = ()
 
     def variant(self, name: str) -> Claim:
         """The deliberately wrong variant ``name`` of this claim."""
@@ -102,22 +112,77 @@ class Claim:
         formula: Any,
         reference: str = "user",
         statement: str = "",
+        at: Mapping[str, Any] | None = None,
+        scalars: Mapping[Any, tuple[float, float]] | None = None,
+        time_limit: float | None = 120.0,
+        dims: Sequence[int] = (),
+        wrong_variants: Mapping[str, Any] | None = None,
         **kwargs: Any,
     ) -> Claim:
-        """A claim ``quantity = formula`` checked symbolically and by Monte Carlo.
+        r"""A claim ``quantity = formula`` checked symbolically and by simulation.
 
         ``formula`` is a sympy expression in the names of :mod:`theory.symbols` that
-        ``quantity`` declares; the symbolic check compares it with the quantity's derivation,
-        the Monte Carlo check with a simulation of the real model.
-        """
-        from theory.checks import MonteCarloIdentity, SymbolicIdentity
+        ``quantity`` declares; the symbolic check compares it with the quantity's derivation
+        (exact, within ``time_limit`` seconds: past it the evidence is undecided), the
+        simulation check with the real model — a z-test against Monte Carlo for a random
+        quantity, a float64 comparison for a deterministic one (``quantity.stochastic`` false).
 
+        ``at`` states the claim at a point: letters of the quantity fixed to expressions in the
+        other letters and declared scalars, e.g. ``{"Sigma": I, "Vt": -eta * I}``;
+        ``scalars`` declares the formula's scalars with their domains,
+        ``{eta: (0, 1)}`` (each simulated point draws them uniformly inside). ``dims``
+        states the claim at those dimensions only, e.g. ``(1, 2)``: it is then derived exactly
+        there by the index-level engine (which inverts any matrix of symbolic entries) and
+        simulated there — the way to state a result whose formula inverts a compound
+        expression such as ``Γ(Σ)⁻¹`` for a general Σ.
+
+        Everything is validated first (:func:`theory._formula.validate_formula`): a string, NaN,
+        an unknown or undeclared symbol, a formula of the wrong shape raise
+        :class:`~theory.InvalidArgument`; a letter the formula omits is kept as a warning.
+        """
+        from theory._formula import check_scalar_domains, validate_formula
+        from theory._validation import InvalidArgument, check_choice
+        from theory.checks import MonteCarloIdentity, NumericIdentity, SymbolicIdentity
+
+        if not isinstance(id, str) or not id or any(c.isspace() for c in id):
+            raise InvalidArgument(f"id={id!r} is invalid: id must be a non-empty word")
+        domains = check_scalar_domains(scalars or {})
+        bound = dict(at or {})
+        for name in bound:
+            letters = getattr(quantity, "bindable", ()) or getattr(quantity, "letters", ())
+            check_choice("at", name, letters)
+        from theory._bindings import resolve_bindings
+
+        declared = tuple(domains)
+        bound = resolve_bindings(bound, quantity, declared)
+        formula, warnings = validate_formula(
+            formula, quantity, scalars=declared, bound=tuple(bound)
+        )
+        variants = {}
+        for name, v in (wrong_variants or {}).items():
+            variants[name] = validate_formula(v, quantity, scalars=declared, bound=tuple(bound))[0]
+        if time_limit is not None and not (float(time_limit) > 0):
+            raise InvalidArgument(f"time_limit={time_limit!r} is invalid: it must be > 0 seconds")
+        from theory._validation import check_int
+
+        dims = tuple(sorted({check_int("dims", x, maximum=4) for x in dims}))
+        explicit = dims or getattr(quantity, "explicit_dims", (1, 2, 3))
+        symbolic = SymbolicIdentity(dims=explicit, time_limit=time_limit)
+        simulation = MonteCarloIdentity() if quantity.stochastic else NumericIdentity()
+        where = "".join(f", {k} = {v}" for k, v in bound.items())
+        if dims:
+            where += f", d ∈ {{{', '.join(map(str, dims))}}}"
         return cls(
             id=id,
             reference=reference,
-            statement=statement or f"{quantity.description} = {formula}",
+            statement=statement or f"{quantity.description} = {formula}{where}",
             formula=formula,
-            checks=(SymbolicIdentity(), MonteCarloIdentity()),
+            checks=(symbolic, simulation),
+            dims=dims,
             quantity=quantity,
+            at=bound,
+            scalars=domains,
+            warnings=tuple(warnings),
+            wrong_variants=variants,
             **kwargs,
         )

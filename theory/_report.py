@@ -99,4 +99,9 @@ def render_table(
         for e in r.evidence:
             if e.outcome == Outcome.UNDECIDED:
                 lines.append(f"  {r.claim.id}: {r.verdict} — {e.label}: {e.detail[:300]}")
+    warned = [r for r in results if r.claim.warnings]
+    if warned:
+        lines += ["", "Warnings:"]
+    for r in warned:
+        lines += [f"  {r.claim.id}: {w}" for w in r.claim.warnings]
     return "\n".join(lines)

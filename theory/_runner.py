@@ -69,6 +69,12 @@ class ClaimResult:
         for key in ("conditions", "unprinted"):
             if getattr(c, key):
                 out[key] = dict(getattr(c, key))
+        if c.at:
+            out["at"] = {k: str(v) for k, v in c.at.items()}
+        if c.scalars:
+            out["scalars"] = {str(k): list(v) for k, v in c.scalars.items()}
+        if c.warnings:
+            out["warnings"] = list(c.warnings)
         out["run"] = {"seed": ctx.seed, "tier": ctx.tier, "alpha": ctx.alpha}
         out["evidence"] = [e.to_json() for e in self.evidence]
         return out
@@ -124,6 +130,7 @@ def collect_evidence(
                     detail=str(exc),
                 )
             )
+            break  # the verdict is "cannot express" whatever the other checks say
         except Exception as exc:
             evidence.append(
                 Evidence(

@@ -62,6 +62,18 @@ class _Progress:
         self.stream.flush()
 
 
+_CLAIMS_HELP = "a Python file defining claims (CLAIMS = [...] or Claim objects)"
+
+
+def _file_claims(args):
+    """The claims of ``--claims FILE`` (None without it)."""
+    if getattr(args, "claims", None) is None:
+        return None
+    from theory._claimsfile import load_claims
+
+    return load_claims(args.claims)
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -92,6 +104,7 @@ def _add_run_options(c: argparse.ArgumentParser) -> None:
         help="run the claims on a Dask cluster at ADDRESS (e.g. tcp://host:8786; needs the "
         "'distributed' extra) instead of local processes",
     )
+    c.add_argument("--claims", default=None, metavar="FILE.py", help=_CLAIMS_HELP)
     c.add_argument("--no-progress", action="store_true", help="no progress on stderr")
 
 
@@ -120,8 +133,10 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     lx = sub.add_parser("latex", help="LaTeX of the printed and the derived formula")
     lx.add_argument("id", metavar="ID", help="a claim id (see 'lsa-verify list')")
+    lx.add_argument("--claims", default=None, metavar="FILE.py", help=_CLAIMS_HELP)
     a = sub.add_parser("at", help="one claim at your own parameters: printed, derived, simulated")
     a.add_argument("id", metavar="ID", help="a claim id with a simulable quantity")
+    a.add_argument("--claims", default=None, metavar="FILE.py", help=_CLAIMS_HELP)
     a.add_argument("--d", default="3", help="feature dimension, an integer >= 1 (default 3)")
     a.add_argument("--n", default="10", help="prompt length, an integer >= 1 (default 10)")
     a.add_argument(
@@ -206,7 +221,13 @@ def _run_from_args(args):
     ctx = RunContext(
         tier=args.tier, seed=seed, progress=progress.note if progress else None, **kwargs
     )
-    claims = [get_claim(i) for i in args.ids] if args.ids else all_claims()
+    from theory._claimsfile import find_claim
+
+    user = _file_claims(args)
+    if args.ids:
+        claims = [find_claim(i, user) if user else get_claim(i) for i in args.ids]
+    else:
+        claims = user if user is not None else all_claims()
     t0 = time.perf_counter()
     results = run_claims(
         claims,
@@ -257,27 +278,31 @@ def _cmd_report(args) -> int:
 
 
 def _cmd_latex(args) -> int:
+    from theory._claimsfile import find_claim
     from theory._latex import claim_latex
-    from theory.claims import get_claim
 
-    print(claim_latex(get_claim(args.id)))
+    print(claim_latex(find_claim(args.id, _file_claims(args))))
     return 0
 
 
 def _cmd_at(args) -> int:
     import numpy as np
 
+    from theory._bindings import bind_point
+    from theory._claimsfile import find_claim
     from theory._context import RunContext
     from theory._evaluate import evaluate
     from theory._params import parse_matrix
     from theory._validation import check_eta, check_int
     from theory._verdict import z_test
-    from theory.claims import get_claim
 
-    claim = get_claim(args.id)
+    claim = find_claim(args.id, _file_claims(args))
     dd = check_int("d", _int_arg("d", args.d))
     nn = check_int("n", _int_arg("n", args.n))
     _check_at_memory(dd, nn)
+    if claim.dims and dd not in claim.dims:
+        dims = ", ".join(map(str, claim.dims))
+        raise InvalidArgument(f"d={dd} is invalid for {claim.id}: it is stated at d = {dims}")
     scalars = {}
     if args.eta is not None:
         scalars["eta"] = check_eta(_float_arg("eta", args.eta))
@@ -296,12 +321,15 @@ def _cmd_at(args) -> int:
         name, spec = item.split("=", 1)
         mats[name.strip()] = parse_matrix(name.strip(), spec, dd, rng)
     pt = q.make_point(dd, nn, mats, rng)
+    if claim.at or claim.scalars:
+        pt = bind_point(pt, claim, rng, fixed=scalars)
     values = pt.scalar_values() | scalars
     printed = np.asarray(evaluate(claim.formula, pt.matrices, values), dtype=float)
     derived = np.asarray(
         evaluate(q.derive().simplified().to_sympy(), pt.matrices, values), dtype=float
     )
     seed, sim_rng = ctx.rng("at", args.id, "simulate")
+    print(f"simulating {q.description} at d={dd}, n={nn} …", file=sys.stderr)
     sim = q.simulate(pt, sim_rng, ctx)
     z, p = z_test(sim.mean, printed, sim.stderr)
     fmt = lambda x: np.array2string(np.asarray(x), precision=6, max_line_width=120)  # noqa: E731
@@ -309,6 +337,8 @@ def _cmd_at(args) -> int:
     for name, m in pt.matrices.items():
         if name in q.letters:
             print(f"  {name} = {fmt(m)}")
+    for name, v in pt.scalars.items():
+        print(f"  {name} = {v:.6g}")
     print(f"  printed formula : {fmt(printed)}")
     print(f"  derived (sympy) : {fmt(derived)}")
     print(f"  simulated       : {fmt(sim.mean)} ± {fmt(sim.stderr)} (N = {sim.n_samples})")

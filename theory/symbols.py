@@ -1,6 +1,7 @@
 r"""The library's named symbols: write claims with these.
 
-Scalars: ``d`` (feature dimension), ``n`` (prompt length), ``eta`` (η), ``k`` (CoT steps).
+Scalars: ``d`` (feature dimension), ``n`` (prompt length), ``eta`` (η), ``k`` (CoT steps),
+``sigma`` (σ, the label-noise level).
 Matrices (``d × d`` unless noted): ``Sigma0`` (Σ0, pretraining covariance), ``Sigma`` (Σ,
 test covariance), ``Delta`` (Δ), ``A`` (a general matrix; the SFT covariance), ``C``, ``B``
 (symmetric), ``S`` (the empirical covariance of a prompt, Σ̂), ``Vt`` (Ṽ = V_31), ``Wt``
@@ -19,6 +20,7 @@ from __future__ import annotations
 import sympy as sp
 
 from derivations import LETTERS, Bsym, d, eta, k, n
+from derivations._icl import sigma
 from theory._spectral import LambdaMax, LambdaMinPlus
 
 __all__ = [
@@ -47,6 +49,7 @@ __all__ = [
     "matrix_symbol",
     "n",
     "pinv",
+    "sigma",
     "w",
     "wi",
 ]
@@ -87,6 +90,7 @@ LATEX_NAMES: dict[sp.Basic, str] = {
     w: r"w^{*}",
     wi: r"\hat{w}_i",
     eta: r"\eta",
+    sigma: r"\sigma",
     Omega: r"\Omega",
     Phi: r"\Phi",
 }

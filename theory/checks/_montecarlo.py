@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+import sympy as sp
 
+from theory._bindings import bind_point
 from theory._claim import Check, Claim
 from theory._evaluate import evaluate
-from theory._verdict import Evidence, Outcome, z_test
+from theory._verdict import CannotExpress, Evidence, Outcome, z_test
 
 if TYPE_CHECKING:
     from theory._context import RunContext
@@ -17,25 +19,57 @@ if TYPE_CHECKING:
 __all__ = ["MonteCarloIdentity", "NumericIdentity", "simulated_points"]
 
 
-def simulated_points(q: Quantity, ctx: RunContext):
-    """The quantity's points, and for each ``(seed, SimulationResult)`` (cached per run)."""
+def _binding_key(claim: Claim | None) -> tuple:
+    """A stable key of a claim's point (bindings and declared scalars); ``()`` for none."""
+    if claim is None or not (claim.at or claim.scalars):
+        return ()
+    at = tuple((k, sp.srepr(v)) for k, v in claim.at.items())
+    return (at, tuple((str(s), tuple(dom)) for s, dom in claim.scalars.items()))
+
+
+def simulated_points(q: Quantity, ctx: RunContext, claim: Claim | None = None):
+    """The quantity's points (at the claim's bindings, if any), and for each
+    ``(seed, SimulationResult)`` (cached per run)."""
+    key = _binding_key(claim)
     points: list[Point] = ctx.cached(
         ("points", q.name), lambda: q.points(ctx.rng(q.name, "points")[1], ctx)
     )
+    if claim is not None and claim.dims:
+        dims = tuple(claim.dims)
+        key = (*key, ("dims", dims))
+        _, drng = ctx.rng(q.name, "points", "dims", str(dims))
+        sizes = ctx.pick((1, 3, 12), (1, 3, 12, 60))
+        points = ctx.cached(
+            ("points", q.name, dims),
+            lambda: [
+                q.make_point(dd, nn, {}, drng, label=f"d={dd}, n={nn}")
+                for dd in dims
+                for nn in sizes
+            ],
+        )
+    if key:
+        _, brng = ctx.rng(q.name, "bind", str(key))
+        points = ctx.cached(
+            ("points", q.name, key), lambda: [bind_point(p, claim, brng) for p in points]
+        )
     out = []
     for j, pt in enumerate(points):
-        seed, rng = ctx.rng(q.name, "simulate", j)
+        seed, rng = ctx.rng(q.name, "simulate", j, *([str(key)] if key else []))
 
         def run(pt=pt, rng=rng):
             ctx.note(f"{q.name}: simulating at {pt.label}")
             return q.simulate(pt, rng, ctx)
 
-        out.append((pt, seed, ctx.cached(("simulate", q.name, j), run)))
+        out.append((pt, seed, ctx.cached(("simulate", q.name, j, key), run)))
     return out
 
 
 def _claimed(claim: Claim, pt: Point):
-    return np.asarray(evaluate(claim.formula, pt.matrices, pt.scalar_values()), dtype=float)
+    try:
+        value = evaluate(claim.formula, pt.matrices, pt.scalar_values())
+    except (NotImplementedError, KeyError) as exc:
+        raise CannotExpress(f"the simulation cannot evaluate the formula: {exc}") from None
+    return np.asarray(value, dtype=float)
 
 
 class MonteCarloIdentity(Check):
@@ -45,8 +79,10 @@ class MonteCarloIdentity(Check):
 
     def run(self, claim: Claim, ctx: RunContext) -> list[Evidence]:
         q = claim.quantity
+        if not q.stochastic:  # exact simulation: a z-test against a zero stderr would lie
+            return NumericIdentity().run(claim, ctx)
         out = []
-        for pt, seed, sim in simulated_points(q, ctx):
+        for pt, seed, sim in simulated_points(q, ctx, claim):
             claimed = _claimed(claim, pt)
             z, p = z_test(sim.mean, claimed, sim.stderr)
             out.append(
@@ -83,7 +119,7 @@ class NumericIdentity(Check):
     def run(self, claim: Claim, ctx: RunContext) -> list[Evidence]:
         q = claim.quantity
         out = []
-        for pt, seed, sim in simulated_points(q, ctx):
+        for pt, seed, sim in simulated_points(q, ctx, claim):
             claimed = _claimed(claim, pt)
             measured = np.asarray(sim.mean, dtype=float)
             scale = max(1.0, float(np.max(np.abs(claimed))) if claimed.size else 1.0)

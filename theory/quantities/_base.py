@@ -74,6 +74,14 @@ class Quantity(ABC):
     #: how to validate or draw each letter of a user's point: "cov" (symmetric PSD),
     #: "symmetric" or "general" (the default)
     letter_kinds: ClassVar[dict[str, str]] = {}
+    #: scalar symbols a formula may use besides ``d`` and ``n`` (names of :mod:`theory.symbols`
+    #: or of scalars the quantity itself defines)
+    scalars: Sequence[str] = ()
+    #: letters a claim may fix with ``at=`` (empty: every letter)
+    bindable: Sequence[str] = ()
+    #: what a formula for it must be: "scalar", "vector" (``d × 1``) or "matrix" (``d × d``)
+    shape: str = "scalar"
+    #: False when :meth:`simulate` is exact (no sampling): judged by a float64 comparison
     stochastic: bool = True
 
     def make_point(

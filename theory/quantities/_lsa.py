@@ -25,6 +25,8 @@ class NextIterate(Quantity):
     description = "ŵ_{i+1} (w-block of f(Ẑ_i)[:, −1])"
     latex = r"\hat{w}_{i+1}"
     letters = ("Vt", "Wt", "S", "w", "wi")
+    shape = "vector"
+    bindable = ("Vt", "Wt")  # tokens and iterates are drawn together by the simulator
     stochastic = False
 
     def make_point(self, d, n, matrices, rng, label="user point"):

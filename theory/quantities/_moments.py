@@ -45,6 +45,7 @@ class WishartSandwich(Quantity):
     latex = r"\mathbb{E}\left[\hat{\Sigma} B \hat{\Sigma}\right]"
     letters = ("C", "B")
     letter_kinds: ClassVar[dict[str, str]] = {"C": "cov", "B": "symmetric"}
+    shape = "matrix"
 
     def derive(self):
         return dm.wishart_sandwich()
