@@ -145,7 +145,7 @@ _EVERY_SWEEP = tuple(
 
 def fig4_setting(ctx: RunContext) -> Fig4Setting:
     """Full tier: d = 100, 10 seeds, six values per sweep, full and sparse weights. Quick tier
-    (a smoke-scale version): d = 8, 4 seeds, three values per sweep, full weights plus the
+    (a smoke-scale version): d = 8, 20 seeds, three values per sweep, full weights plus the
     sparse OS sweeps over B and n (Insight 3)."""
     if ctx.full:
         d = 100
@@ -178,7 +178,7 @@ def fig4_setting(ctx: RunContext) -> Fig4Setting:
         k_grid=(1, 2, 4),
         B_fixed=16,
         k_fixed=3,
-        seeds=4,
+        seeds=20,
         n_test=1000,
         sweeps=tuple(
             (v, m, p) for v, m, p in _EVERY_SWEEP if v == "full" or (m == "OS" and p in ("B", "n"))
@@ -417,6 +417,7 @@ class TrendCheck(Check):
                         claimed=shape,
                         measured=values.mean(0),
                         stderr=values.std(0, ddof=1) / math.sqrt(len(seeds)),
+                        z=stats["slope"] / stats["se"],  # t of the slope over the whole grid
                         p_value=float(p),
                         reject_means=means,
                         seed=seeds[0],
