@@ -368,11 +368,13 @@ fig_4 = Claim(
     "(theory.checks._os_trends): Δ on the first d/5 coordinates, n0 = 4d, η = 0.2, "
     "minibatches of 64, steps = 130·⌈B/64⌉ (the full list: `unprinted`). Each statement is two "
     "pending tests (its negation: rejection supports; the statement: rejection contradicts), "
-    "decided by Holm over the run. Quick tier (d = 8, 20 seeds, 3 grid values): not reproduced at every root seed tried "
+    "decided by Holm over the run. Quick tier (d = 8, 20 seeds, 3 grid values): not "
+    "reproduced at every root seed tried "
     "(0–7): SFT decreases monotonically in B on our grid (minimum at its end B = 64; "
     "p_contradict from 2e-9 to 4e-15), while SFT is flat in k and OS worsens with k "
     "(supported); OS vs B and n undecided or contradicted depending on the seed (4 seeds per "
-    "run, as before this audit, left every statement undecided). Full tier (d = 100, 10 seeds, seed 0; measured "
+    "run, as before this audit, left every statement undecided). Full tier (d = 100, 10 "
+    "seeds, seed 0; measured "
     "before the tests went under Holm, one-sided level 0.01 per statement): OS improves with B "
     "and n and worsens with k, SFT is flat in k (supported); SFT decreases monotonically in B "
     "with its minimum at our grid's end B = 320 (no rise on this grid) and in n up to a "
@@ -398,7 +400,7 @@ insight_3 = Claim(
     formula=_INSIGHT3,
     checks=(TrendCheck(variant="sparse", methods=("OS", "sharpness")),),
     section="§6",
-    expected="inconclusive",
+    expected="not reproduced",
     experiment=True,
     quote="§6, Insight 3: OS is sensitive to sample variation: it needs large n, B and many "
     "steps, else it sits at a sharp minimum and small shifts blow up the test error",
@@ -419,7 +421,8 @@ insight_3 = Claim(
     "error rises slightly with n (slope ≈ +0.01; p_contradict 1e-6 to 2e-3 over root seeds "
     "0–7: not reproduced where it passes Holm, inconclusive elsewhere; with 4 seeds per run "
     "every seed was inconclusive, with the earlier per-statement level 0.01, 'refuted' at 5 "
-    "of 25). The quick tier does not decide this claim robustly; the direction of the error "
+    "of 25). Expected: the verdict at root seed 0 (not reproduced). The quick tier does not decide "
+    "this claim robustly; the direction of the error "
     "trend agrees with the full tier. Full tier "
     "(d = 100, 10 seeds, seed 0; measured before the tests went under Holm, one-sided level "
     "0.01): the end point is flatter with larger B and n (supported), but the Ṽ-only model's "
