@@ -21,22 +21,26 @@ fixed test set per seed (common to every run of that seed, so comparisons along 
 paired).
 
 **Trend statistics** (per sweep: R seeds × G grid values of x, y = log test error,
-t = log x):
+t = log x). Each statement gives two p-values, left to Holm's procedure over the whole run
+(nothing is decided in the check): ``p_confirm`` of the null "the statement is false" (its
+rejection supports the statement; ``reject_means="pass"``) and ``p_contradict`` of the null
+"the statement is true" (its rejection contradicts it):
 
 * *decreasing* / *increasing*: per seed the least-squares slope of y on t; mean ± s.e. over
-  seeds; supported when one-sided significant in the claimed direction (Student t, level
-  ``TREND_ALPHA``), contradicted when significant in the opposite direction;
-* *flat*: equivalence test — supported when the (1 − 2·``TREND_ALPHA``) confidence interval of the
-  mean slope lies inside ``±FLAT_MARGIN``, contradicted when the slope is significantly
-  outside the margin;
+  seeds; one-sided Student t tests in the claimed and in the opposite direction;
+* *flat*: equivalence test (TOST) of ``|slope| < FLAT_MARGIN`` for ``p_confirm``, one-sided test
+  of ``|slope| > FLAT_MARGIN`` for ``p_contradict``;
 * *falls then rises*: the two-lines test for a U shape (Simonsohn 2018): the break point is
   the grid value minimising the mean curve; per seed the slopes of y on t left and right of it;
-  supported when the break is interior and the left slope is significantly negative and the
-  right slope significantly positive (each one-sided at ``TREND_ALPHA``/2); contradicted when
-  the break is an end point of the grid and the slope over the whole grid is significant (a
-  monotone curve) or a segment slope is significant with the wrong sign.
+  ``p_confirm`` = the larger of the one-sided p-values of "left slope < 0" and "right slope
+  > 0" (intersection–union), ``p_contradict`` = twice the smaller p-value of a segment slope
+  with the wrong sign. With the break at an end of the grid, ``p_confirm`` = 1 and
+  ``p_contradict`` is twice the smaller of the two-sided p-value of the slope over the whole
+  grid (a monotone curve on this grid) and the two-lines p-value of an interior maximum (the
+  opposite shape); for an experiment claim a rejection is "not reproduced on this grid", not a
+  refutation.
 
-Otherwise the statement is undecided. Seeds, slopes and standard errors are recorded.
+Seeds, slopes and standard errors are recorded.
 """
 
 from __future__ import annotations
@@ -59,7 +63,6 @@ if TYPE_CHECKING:
 __all__ = [
     "FIG4_TRENDS",
     "FLAT_MARGIN",
-    "TREND_ALPHA",
     "Fig4Setting",
     "SFTScaleInvariance",
     "TrendCheck",
@@ -68,8 +71,6 @@ __all__ = [
     "trend_statistics",
 ]
 
-#: one-sided significance level of a trend statement (per statement)
-TREND_ALPHA = 0.01
 #: |slope of log error on log x| below which a curve counts as flat (≈ 3.5 % per doubling)
 FLAT_MARGIN = 0.05
 
@@ -144,7 +145,7 @@ _EVERY_SWEEP = tuple(
 
 def fig4_setting(ctx: RunContext) -> Fig4Setting:
     """Full tier: d = 100, 10 seeds, six values per sweep, full and sparse weights. Quick tier
-    (a smoke-scale version): d = 8, 4 seeds, three values per sweep, full weights plus the
+    (a smoke-scale version): d = 8, 20 seeds, three values per sweep, full weights plus the
     sparse OS sweeps over B and n (Insight 3)."""
     if ctx.full:
         d = 100
@@ -177,7 +178,7 @@ def fig4_setting(ctx: RunContext) -> Fig4Setting:
         k_grid=(1, 2, 4),
         B_fixed=16,
         k_fixed=3,
-        seeds=4,
+        seeds=20,
         n_test=1000,
         sweeps=tuple(
             (v, m, p) for v, m, p in _EVERY_SWEEP if v == "full" or (m == "OS" and p in ("B", "n"))
@@ -291,9 +292,10 @@ def _mean_se(v: np.ndarray) -> tuple[float, float]:
 
 
 def trend_statistics(x: np.ndarray, errors: np.ndarray, shape: str) -> dict[str, Any]:
-    """Decide one trend statement (module docstring) from errors (R seeds, G grid values).
-
-    Returns a dict with ``outcome`` ("pass" | "fail" | "undecided") and the numbers."""
+    """The p-values of one trend statement (module docstring) from errors (R seeds, G grid
+    values). Returns a dict with ``p_confirm`` (null: the statement's negation; rejecting it
+    supports the statement), ``p_contradict`` (null: the statement; rejecting it contradicts
+    it) and the numbers. Nothing is decided here: both p-values go to Holm over the run."""
     R = errors.shape[0]
     dof = R - 1
     t = np.log(np.asarray(x, float))
@@ -306,36 +308,41 @@ def trend_statistics(x: np.ndarray, errors: np.ndarray, shape: str) -> dict[str,
         tstat = sign * slope / se
         p_for = upper_tail_p(tstat, dof)  # small: significant in the claimed direction
         p_against = upper_tail_p(-tstat, dof)
-        out |= {"p_claimed_direction": p_for, "p_opposite": p_against}
-        out["outcome"] = (
-            "pass" if p_for < TREND_ALPHA else "fail" if p_against < TREND_ALPHA else "undecided"
-        )
+        out |= {"p_confirm": p_for, "p_contradict": p_against}
         return out
     if shape == "flat":
         lo_t = (slope + FLAT_MARGIN) / se
         hi_t = (FLAT_MARGIN - slope) / se
         p_equiv = max(upper_tail_p(lo_t, dof), upper_tail_p(hi_t, dof))  # TOST
         p_outside = upper_tail_p((abs(slope) - FLAT_MARGIN) / se, dof)
-        out |= {"margin": FLAT_MARGIN, "p_equivalence": p_equiv, "p_outside_margin": p_outside}
-        out["outcome"] = (
-            "pass" if p_equiv < TREND_ALPHA else "fail" if p_outside < TREND_ALPHA else "undecided"
-        )
+        out |= {"margin": FLAT_MARGIN, "p_confirm": p_equiv, "p_contradict": p_outside}
         return out
     if shape == "falls_then_rises":
         mean_curve = Y.mean(0)
         j = int(np.argmin(mean_curve))
         out["break"] = float(x[j])
-        p_whole_down, p_whole_up = upper_tail_p(-slope / se, dof), upper_tail_p(slope / se, dof)
         if j in (0, len(t) - 1):
-            monotone = min(p_whole_down, p_whole_up) < TREND_ALPHA
-            out |= {"p_monotone": min(p_whole_down, p_whole_up)}
-            out["outcome"] = "fail" if monotone else "undecided"
+            # the minimum is at an end of the grid: no U on this grid; a significant slope
+            # over the whole grid (two-sided) says the curve is monotone here
+            p_mono = min(
+                1.0, 2 * min(upper_tail_p(-slope / se, dof), upper_tail_p(slope / se, dof))
+            )
+            p_cap = 1.0  # an interior maximum (rises then falls: the opposite shape)
+            jm = int(np.argmax(mean_curve))
+            if 0 < jm < len(t) - 1:
+                (us, use) = _mean_se(_slopes(t[: jm + 1], Y[:, : jm + 1]))
+                (ds, dse) = _mean_se(_slopes(t[jm:], Y[:, jm:]))
+                p_cap = max(
+                    upper_tail_p(us / max(use, 1e-300), dof),
+                    upper_tail_p(-ds / max(dse, 1e-300), dof),
+                )
+            p_contra = min(1.0, 2 * min(p_mono, p_cap))
+            out |= {"p_confirm": 1.0, "p_contradict": p_contra, "p_monotone": p_mono}
             return out
         left, right = _slopes(t[: j + 1], Y[:, : j + 1]), _slopes(t[j:], Y[:, j:])
         (ls, lse), (rs, rse) = _mean_se(left), _mean_se(right)
         lse, rse = max(lse, 1e-12 * max(1.0, abs(ls))), max(rse, 1e-12 * max(1.0, abs(rs)))
         p_left, p_right = upper_tail_p(-ls / lse, dof), upper_tail_p(rs / rse, dof)
-        p_left_wrong, p_right_wrong = 1 - p_left, 1 - p_right
         out |= {
             "left_slope": ls,
             "left_se": lse,
@@ -343,13 +350,11 @@ def trend_statistics(x: np.ndarray, errors: np.ndarray, shape: str) -> dict[str,
             "right_se": rse,
             "p_left_falls": p_left,
             "p_right_rises": p_right,
+            # intersection–union: both segments in the claimed direction
+            "p_confirm": max(p_left, p_right),
+            # either segment significantly the wrong way (Bonferroni over the two)
+            "p_contradict": min(1.0, 2 * min(1 - p_left, 1 - p_right)),
         }
-        if max(p_left, p_right) < TREND_ALPHA / 2:
-            out["outcome"] = "pass"
-        elif min(p_left_wrong, p_right_wrong) < TREND_ALPHA / 2:
-            out["outcome"] = "fail"
-        else:
-            out["outcome"] = "undecided"
         return out
     raise ValueError(f"unknown trend shape {shape!r}")
 
@@ -364,29 +369,19 @@ def _describe(stats: dict[str, Any]) -> str:
             f"(p = {stats['p_right_rises']:.2g})"
         )
     elif "break" in stats:
-        s += f"; minimum at the end point x = {stats['break']:g}"
-    for key in (
-        "p_claimed_direction",
-        "p_opposite",
-        "p_equivalence",
-        "p_outside_margin",
-        "p_monotone",
-    ):
-        if key in stats:
-            s += f"; {key} = {stats[key]:.2g}"
-    return s + f" ({stats['seeds']} seeds, one-sided level {TREND_ALPHA})"
-
-
-_OUTCOME = {"pass": Outcome.PASS, "fail": Outcome.FAIL, "undecided": Outcome.UNDECIDED}
+        s += f"; minimum at the end point x = {stats['break']:g} of our grid"
+    s += f"; p_confirm = {stats['p_confirm']:.2g}, p_contradict = {stats['p_contradict']:.2g}"
+    return s + f" ({stats['seeds']} seeds, Student t with {stats['seeds'] - 1} dof; Holm decides)"
 
 
 @dataclass
 class TrendCheck(Check):
     r"""Figure 4 / Insight 3: every statement ``(what, panel) -> shape`` of the claim's formula
-    whose ``what`` is in ``methods`` is judged by :func:`trend_statistics` on the ``variant``
+    whose ``what`` is in ``methods`` is tested by :func:`trend_statistics` on the ``variant``
     runs (``"full"``: all weights trained, as the paper's experiments; ``"sparse"``: Ṽ only).
     ``what`` is "SFT" or "OS" (the post-test error) or "sharpness" (the top Hessian eigenvalue
-    of the OS training loss at the sparse OS end point)."""
+    of the OS training loss at the sparse OS end point). Two pending records per statement:
+    the test of its negation (``reject_means="pass"``) and the test of the statement itself."""
 
     variant: str = "full"
     methods: tuple[str, ...] = ("SFT", "OS")
@@ -410,20 +405,26 @@ class TrendCheck(Check):
             values = np.abs(np.array([r[key][slot] for r in results]))
             x = np.array(st.grid(panel), float)
             stats = trend_statistics(x, values, shape)
-            out.append(
-                Evidence(
-                    kind="numeric",
-                    label=f"{quantity} vs {panel} ({key[1]} weights): {shape}",
-                    outcome=_OUTCOME[stats["outcome"]],
-                    params={**st.to_json(), "variant": key[1], "panel": panel, "x": x.tolist()},
-                    claimed=shape,
-                    measured=values.mean(0),
-                    stderr=values.std(0, ddof=1) / math.sqrt(len(seeds)),
-                    seed=seeds[0],
-                    n_samples=len(seeds),
-                    detail=_describe(stats),
+            for role, p, means in (
+                ("null 'not " + shape + "' (rejection supports)", stats["p_confirm"], "pass"),
+                ("null '" + shape + "' (rejection contradicts)", stats["p_contradict"], "fail"),
+            ):
+                out.append(
+                    Evidence(
+                        kind="monte_carlo",
+                        label=f"{quantity} vs {panel} ({key[1]} weights): {shape} — {role}",
+                        params={**st.to_json(), "variant": key[1], "panel": panel, "x": x.tolist()},
+                        claimed=shape,
+                        measured=values.mean(0),
+                        stderr=values.std(0, ddof=1) / math.sqrt(len(seeds)),
+                        z=stats["slope"] / stats["se"],  # t of the slope over the whole grid
+                        p_value=float(p),
+                        reject_means=means,
+                        seed=seeds[0],
+                        n_samples=len(seeds),
+                        detail=_describe(stats),
+                    )
                 )
-            )
         return out
 
 

@@ -39,7 +39,12 @@ def caption(st) -> str:
         f"Sweeps: B ∈ {list(st.B_grid)} (n = n0, k = {st.k_fixed}); n ∈ {list(st.n_grid)} "
         f"(B = {st.B_fixed}, k = {st.k_fixed}); k ∈ {list(st.k_grid)} (B = {st.B_fixed}, "
         f"n = n0). {st.seeds} seeds; mean ± s.e. Solid: all (2d+2)² entries of V, W trained; "
-        f"dashed: Ṽ only; dotted: pretrained."
+        f"dashed: Ṽ only; dotted: pretrained. Panel titles: the unadjusted p-values of the "
+        f"two tests of each statement on the all-weights runs (null 'statement false': small "
+        f"p supports it; null 'statement true': small p contradicts it); the verdict "
+        f"(`lsa-verify check fig_4`) applies Holm's procedure over the whole run. A minimum at "
+        f"an end of our grid is not a U on this grid, not a refutation. No theory curve is "
+        f"drawn: the paper gives no formula for these curves."
     )
 
 
@@ -93,10 +98,12 @@ def render(ctx: RunContext, out: Path) -> list[Path]:
         verdict = ""
         if key in results[0]:
             stats = trend_statistics(x, np.array([r[key][0] for r in results]), shape)
-            word = {"pass": "supported", "fail": "contradicted", "undecided": "undecided"}
-            verdict = f" — {word[stats['outcome']]}"
+            verdict = (
+                f"\nall weights: p(supports) = {stats['p_confirm']:.2g}, "
+                f"p(contradicts) = {stats['p_contradict']:.2g} (unadjusted)"
+            )
         ax.set_title(
-            f"{method} vs {panel}: paper says {shape.replace('_', ' ')}{verdict}", fontsize=9
+            f"{method} vs {panel}: paper says {shape.replace('_', ' ')}{verdict}", fontsize=8
         )
         ax.legend(fontsize=7)
     for panel in ("B", "n"):  # Insight 3: sharpness of the sparse OS end points (CSV only)
