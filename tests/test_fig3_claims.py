@@ -140,3 +140,17 @@ def test_same_seed_same_runs():
     assert json.dumps(sorted(map(str, a.items()))) == json.dumps(sorted(map(str, b.items())))
     assert a != c
     assert len([k for k in a if isinstance(k, tuple)]) == 2 * 4  # shared centre run
+
+
+def test_figure_six_panels_with_verdicts_and_csv(quick_runs, tmp_path):
+    pytest.importorskip("matplotlib")
+    import theory.figures.fig_3 as fig
+
+    png, csv = fig.render(RunContext(seed=0), tmp_path / "f.png")
+    assert png.stat().st_size > 10_000
+    lines = csv.read_text().splitlines()
+    assert lines[0].startswith("# GPT-2-style transformer") and "curriculum" in lines[0]
+    st = fig3_setting(RunContext(), device="cpu")
+    assert len(lines) == 2 + 6 * 3 + 1
+    assert lines[1].split(",")[:6] == ["method", "swept", "x", "mean_error", "stderr", "seeds"]
+    assert len(lines[1].split(",")) == 6 + st.seeds
