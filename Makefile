@@ -13,7 +13,7 @@ export OPENBLAS_NUM_THREADS
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,plots,report,distributed]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,plots,report,distributed,transformer]'
 	touch $(STAMP)
 
 run: $(STAMP)          ## the whole default (quick-tier) verification, verdict table on stdout

@@ -100,7 +100,9 @@ def test_refutation_is_where_documented_and_the_rest_holds(runs, claim_id):
         assert not bad, f"{claim_id}: expected to hold: {bad}"
 
 
-VARIANTS = [(c, v) for c in CLAIMS for v in c.wrong_variants]
+#: fig_3's variants are rejected on injected runs of known shape (tests/test_fig3_claims.py):
+#: the quick tier's three seeds of the GPT-2 runs cannot reach Holm's level
+VARIANTS = [(c, v) for c in CLAIMS for v in c.wrong_variants if not c.id.startswith("fig_3_")]
 
 
 @pytest.mark.parametrize("claim, variant", VARIANTS, ids=[f"{c.id}[{v}]" for c, v in VARIANTS])

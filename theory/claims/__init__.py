@@ -22,6 +22,7 @@ MODULES = (
     "theory.claims.data_allocation",
     "theory.claims.proportional_asymptotics",
     "theory.claims.figures_sft",
+    "theory.claims.fig_3",
 )
 
 

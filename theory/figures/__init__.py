@@ -20,6 +20,7 @@ __all__ = ["FIGURES", "get_figure"]
 FIGURES: dict[str, str] = {
     "fig_1": "theory.figures.fig_1",
     "fig_2": "theory.figures.fig_2",
+    "fig_3": "theory.figures.fig_3",
     "fig_4": "theory.figures.fig_4",
     "fig_5": "theory.figures.fig_5",
 }
