@@ -58,7 +58,6 @@ REFUTED_AT = {
     "lemma_A1_proof_line": ({"symbolic", "monte_carlo"}, ["the two derivation engines agree"]),
     "os_hessian_appendix": ({"exact_nilpotent", "numeric_bound"}, []),
     "fig_4": ({"trends_full"}, ["vs k", "sparse-model SFT loss"]),
-    "insight_3": ({"trends_sparse"}, ["sharpness of the OS end point vs n"]),
     "thm_4_1": ({"min_distance", "nearest_zero_loss", "ridge_path"}, ["(B < d)", "residual"]),
     "remark_4_1": ({"speed_with_k"}, ["0.25·γ_max", "0.5·γ_max", "real-loss minimisers for k"]),
     "sec_5_1_operator": (

@@ -1,5 +1,6 @@
 """Statistics of verdicts: z/t tests, Holm, the verdict rule; calibration of the real checks."""
 
+import dataclasses
 import itertools
 import math
 
@@ -178,3 +179,23 @@ def test_scoped_verdicts():
         claim_verdict([Evidence("cannot_express", "x", outcome=Outcome.UNDECIDED), general_fail])
         == Verdict.CANNOT_EXPRESS
     )
+
+
+def test_a_seed_unstable_claim_is_inconclusive_with_its_own_outcome_shown():
+    from theory import Check, Claim, RunContext, run_claims
+
+    class Fails(Check):
+        name = "fails"
+
+        def run(self, claim, ctx):
+            return [Evidence("numeric", "always off", outcome=Outcome.FAIL)]
+
+    base = Claim(id="x", reference="r", statement="s", formula=None, checks=(Fails(),))
+    (plain,) = run_claims([base], RunContext())
+    assert plain.verdict == Verdict.REFUTED
+    spread = {"quick": "3 refuted, 2 inconclusive over 5 seeds"}
+    (unstable,) = run_claims([dataclasses.replace(base, seed_spread=spread)], RunContext())
+    assert unstable.verdict == Verdict.INCONCLUSIVE
+    assert "this seed alone gives refuted" in unstable.evidence[-1].detail
+    (full,) = run_claims([dataclasses.replace(base, seed_spread=spread)], RunContext(tier="full"))
+    assert full.verdict == Verdict.REFUTED  # the spread was measured at the quick tier only

@@ -55,6 +55,9 @@ class Claim:
     * ``experiment`` — a figure or trend statement whose set-up the paper leaves partly
       unprinted; ``unprinted`` names each choice the project made (choice → value, and whether
       it could change the outcome). Such a claim that fails is "not reproduced";
+    * ``seed_spread`` — tier → the measured spread of the verdict over root seeds, for a claim
+      whose tests at that tier lack the power to decide the same way at every seed: its verdict
+      there is "inconclusive", with the spread and this seed's own outcome shown;
     * ``extends`` — the id of the paper's claim of which this one is the project's stronger or
       different reading (its statement says so); empty for the paper's own claims.
     """
@@ -76,6 +79,7 @@ class Claim:
     experiment: bool = False
     unprinted: Mapping[str, str] = field(default_factory=dict)
     extends: str = ""
+    seed_spread: Mapping[str, str] = field(default_factory=dict)
     #: a claim at a point: matrix letters of the quantity fixed to expressions in the other
     #: letters and scalars (letter → sympy expression), e.g. ``{"Vt": -Gamma(Sigma).I}``
     at: Mapping[str, Any] = field(default_factory=dict)

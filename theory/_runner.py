@@ -19,7 +19,7 @@ from theory._verdict import (
     claim_verdict,
 )
 
-__all__ = ["ClaimResult", "check", "collect_evidence", "run_claims"]
+__all__ = ["ClaimResult", "check", "collect_evidence", "judge", "run_claims"]
 
 
 @dataclass
@@ -145,6 +145,32 @@ def collect_evidence(
     return evidence
 
 
+def judge(claim: Claim, evidence: list[Evidence], ctx: RunContext) -> Verdict:
+    """The claim's verdict from its decided evidence (:func:`theory._verdict.claim_verdict`).
+
+    A claim whose verdict was measured to move across root seeds at this tier
+    (``claim.seed_spread``) is *inconclusive*: a record saying what this seed alone would give,
+    and the measured spread, is appended to ``evidence``.
+    """
+    verdict = claim_verdict(
+        evidence, conditions=tuple(claim.conditions), experiment=claim.experiment
+    )
+    spread = claim.seed_spread.get(ctx.tier, "")
+    if spread and verdict not in (Verdict.CANNOT_EXPRESS, Verdict.INCONCLUSIVE):
+        evidence.append(
+            Evidence(
+                kind="numeric",
+                label="verdict across root seeds",
+                check="seed_spread",
+                outcome=Outcome.UNDECIDED,
+                detail=f"this seed alone gives {verdict!s}, but the verdict moves across root "
+                f"seeds at the {ctx.tier} tier: {spread}",
+            )
+        )
+        return Verdict.INCONCLUSIVE
+    return verdict
+
+
 def run_claims(
     claims: Sequence[Claim],
     ctx: RunContext | None = None,
@@ -196,15 +222,7 @@ def run_claims(
         evidence = collect_evidence(claim, ctx)
         collected.append((claim, evidence, time.perf_counter() - t0))
     apply_holm([e for _, ev, _ in collected for e in ev], ctx.alpha)
-    results = [
-        ClaimResult(
-            c,
-            claim_verdict(ev, conditions=tuple(c.conditions), experiment=c.experiment),
-            ev,
-            dt,
-        )
-        for c, ev, dt in collected
-    ]
+    results = [ClaimResult(c, judge(c, ev, ctx), ev, dt) for c, ev, dt in collected]
     if on_claim is not None:
         on_claim(len(claims), len(claims), claims[-1] if claims else None, 0.0)
     return results

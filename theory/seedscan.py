@@ -34,8 +34,8 @@ import sympy as sp
 
 from theory._claim import Claim
 from theory._context import RunContext
-from theory._runner import collect_evidence
-from theory._verdict import Evidence, Outcome, Verdict, apply_holm, claim_verdict
+from theory._runner import collect_evidence, judge
+from theory._verdict import Evidence, Outcome, Verdict, apply_holm
 from theory.claims import all_claims
 
 __all__ = ["planted_error", "power_claims", "scan", "summarise"]
@@ -128,8 +128,7 @@ def scan(
                 evidence.append(ev)
             apply_holm([e for ev in evidence for e in ev], ctx.alpha)
             verdicts = [
-                claim_verdict(ev, conditions=tuple(c.conditions), experiment=c.experiment)
-                for c, ev in zip(claims, evidence, strict=True)
+                judge(c, ev, ctx) for c, ev in zip(claims, evidence, strict=True)
             ]
             line = {
                 "kind": kind,
