@@ -28,7 +28,7 @@ def render(ctx: RunContext, out: Path) -> list[Path]:
     fs, data = fig1_data(ctx)
     Bs = np.asarray(fs.Bs)
     fine = np.unique(np.round(np.geomspace(Bs[0], Bs[-1], 120)).astype(int))
-    fig, axes = plt.subplots(1, len(fs.rs), figsize=(16, 5.2))
+    fig, axes = plt.subplots(1, len(fs.rs), figsize=(16, 6.0))
     rows = []
     for ax, r in zip(axes, fs.rs, strict=True):
         for i, n in enumerate(fs.ns):
@@ -99,5 +99,5 @@ def render(ctx: RunContext, out: Path) -> list[Path]:
         ],
         rows,
         width=190,
-        rect=(0, 0.09, 1, 1),
+        rect=(0, 0.14, 1, 1),
     )

@@ -23,7 +23,7 @@ def render(ctx: RunContext, out: Path) -> list[Path]:
     plt = require_matplotlib()
     fs, data = fig2_data(ctx)
     ns = np.asarray(fs.ns)
-    fig, axes = plt.subplots(1, len(fs.rs), figsize=(16, 5.2))
+    fig, axes = plt.subplots(1, len(fs.rs), figsize=(16, 6.0))
     rows = []
     for ax, r in zip(axes, fs.rs, strict=True):
         for i, B in enumerate(fs.Bs):
@@ -71,5 +71,5 @@ def render(ctx: RunContext, out: Path) -> list[Path]:
         ["r", "B", "n", "err_geomean", "err_lo_1se", "err_hi_1se", "thm_B1_printed"],
         rows,
         width=190,
-        rect=(0, 0.08, 1, 1),
+        rect=(0, 0.14, 1, 1),
     )

@@ -25,7 +25,7 @@ def render(ctx: RunContext, out: Path) -> list[Path]:
     Bs = np.asarray(fs.Bs)
     r = fs.rs[0]
     fine = np.unique(np.round(np.linspace(Bs[0], Bs[-1], 200)).astype(int))
-    fig, axes = plt.subplots(1, len(fs.ns), figsize=(13, 5.2))
+    fig, axes = plt.subplots(1, len(fs.ns), figsize=(13, 6.4))
     rows = []
     gaps = []
     for ax, n in zip(axes, fs.ns, strict=True):
@@ -117,5 +117,5 @@ def render(ctx: RunContext, out: Path) -> list[Path]:
         ],
         rows,
         width=170,
-        rect=(0, 0.08, 1, 1),
+        rect=(0, 0.2, 1, 1),
     )
