@@ -1,5 +1,5 @@
 """Proportional asymptotics: the q solver's branches, the derivations' anchors, the limit-rate
-fit, the bootstrap decisions of the figure checks, and the figures themselves (tiny sizes)."""
+fit, the statistical records of the figure checks, and the figures themselves (tiny sizes)."""
 
 import itertools
 import math

@@ -201,7 +201,9 @@ insight_2_all_r = Claim(
     notes="Not reproduced at r = 0.1: the error keeps falling past the spike and the best B "
     "of Fig. 1's grid is its largest (B = 5d), significantly below every B < d. Prop. B.2 (ii) "
     "explains it: F(∞) − F(0) ≈ (η²/r²) μ2 (1 + γΣ̄) is positive only for small r — the paper "
-    "states the insight for strong interference, so this is no refutation of it.",
+    "states the insight for strong interference, so this is no refutation of it. The unprinted "
+    "η could change this outcome: the gap's leading term grows like η²/r², so a larger η "
+    "than our 0.2 can move the minimum below B = d at r = 0.1 too.",
     lhs_latex=r"\operatorname{argmin}_B \mathrm{Err}(\tilde V^*)",
     derivation=lambda: None,
 )
