@@ -86,10 +86,14 @@ def render_table(
             lines.append(f"    [{e.kind}] {e.label}")
             if e.statistical:
                 se = np.max(np.asarray(e.stderr, dtype=float)) if e.stderr is not None else None
+                spread = f" ± {_fmt(se)}" if se is not None else ""
+                zs = f"z = {e.z:.3g}, " if e.z is not None else f"p = {e.p_value:.2g}, "
                 lines.append(
-                    f"      claimed {_fmt(e.claimed)}, measured {_fmt(e.measured)} ± {_fmt(se)}, "
-                    f"z = {e.z:.3g}, p_adj = {e.p_adjusted:.2g}, seed {e.seed}"
+                    f"      claimed {_fmt(e.claimed)}, measured {_fmt(e.measured)}{spread}, "
+                    f"{zs}p_adj = {e.p_adjusted:.2g}, seed {e.seed}"
                 )
+                if e.z is None and e.detail:
+                    lines.append(f"      {e.detail[:300]}")
             elif e.detail:
                 lines.append(f"      {e.detail[:300]}")
         if r.claim.notes:

@@ -210,6 +210,9 @@ lemma_C1 = Claim(
     formula=_formula(_C1_TERMS, aux={w1: W_OF_Q[0], w2: W_OF_Q[1]}),
     checks=(SymbolicLimit(derive=derived_c1), LimitRate()),
     section="Appendix C",
+    quote="Lemma C.1: for β < 1, q ≥ 0 solves β = Σ_k μ_k a_k² q/(1 + a_k² q) and "
+    "lim (1/d_k) tr Π_kk = w_k = a_k² q/(1 + a_k² q); for β ≥ 1, w_k = 1; Σ_k μ_k w_k = "
+    "min(β, 1) (proportional regime B/d → β, m/d → μ1, a_1 = η(ρ+1), a_2 = r)",
     notes="Holds for a_2 = r > 0. At r = 0 (Fig. 1, left) A is singular, M0 has rank min(B, m) "
     "and the right side of the equation never exceeds μ1: w_1 = min(β/μ1, 1), w_2 = 0, and "
     "Σ μ_k w_k = min(β, μ1), not min(β, 1) — the spike sits at B = m.",
@@ -238,6 +241,8 @@ lemma_C2 = Claim(
     formula=_formula({"T_12": Term("T_12", T12_PRINTED, sp.Integer(0))}),
     checks=(SymbolicLimit(derive=derived_c2), LimitRate()),
     section="Appendix C",
+    quote="Lemma C.2: T12 = lim (1/d) tr(Π_12 Π_21) = μ1 μ2 v1 v2/(μ1 v1 + μ2 v2), "
+    "v_k = w_k(1 − w_k); 0 for β ≥ 1",
     lhs_latex=r"T_{12}",
     derivation=lambda: derived_c2()["T_12"]["below"],
     wrong_variants={
@@ -253,6 +258,9 @@ lemma_C3 = Claim(
     formula=_formula({"cross_trace": Term("cross_trace", CROSS_PRINTED, CROSS_PRINTED)}),
     checks=(SymbolicLimit(derive=derived_c3), LimitRate()),
     section="Appendix C",
+    quote="Lemma C.3: lim (1/d) tr(D1 R(z) D2 R(z)) = (v(z)²/β) Ψ1 Ψ2/Δ(z), R(z) = "
+    "(AΩΩᵀA + zI)⁻¹, Ψ_k = μ_k a_k²/(z + a_k² v(z))², Δ(z) = 1 − (v(z)²/β) Σ_k μ_k a_k⁴/"
+    "(z + a_k² v(z))², v the companion Stieltjes transform",
     notes="Normalisation fixed by us (the paper leaves it implicit): R uses AΩΩᵀA/d with Ω "
     "standard normal, and v(z) = (z/d) tr(ΩᵀA²Ω/d + zI_B)⁻¹ = βz·m̃(−z) (m̃ the Stieltjes "
     "transform of the companion B×B matrix), whose limit solves β/v − 1 = Σ_k μ_k a_k²/(z + "
@@ -289,9 +297,17 @@ thm_B1_terms = Claim(
     checks=(SymbolicLimit(derive=derived_terms), LimitRate()),
     section="Appendix B–C",
     expected="refuted",
-    notes="Bias, T_inv and T_inv,Σ hold. T_var and T_var,Σ fail in their cross-block term only: "
-    "the derivation gives + T12 (δ̃2² − δ̃1²)(s1 − s2) (the same structure as in Bias), the paper "
-    "prints − T12 (δ̃1 − δ̃2)(δ̃1 s1 − δ̃2 s2). At β ≥ 1 (T12 = 0) all terms hold.",
+    quote="Theorem B.1 / (C.19)–(C.24): Bias = Σ_k μ_k[α_k²(1−w_k) + (α_k+δ_k)² w_k] + "
+    "T12(δ̃_2² − δ̃_1²)(Σ_1² − Σ_2²); T_var = Σ_k μ_k s_k[g_k²(1−w_k) + (g_k+δ̃_k)² w_k] − "
+    "T12(δ̃_1−δ̃_2)(δ̃_1 s_1 − δ̃_2 s_2); T_var,Σ the same with Σ_k in place of s_k; T_inv, "
+    "T_inv,Σ closed forms for β < 1 and β > 1",
+    notes="Bias, T_inv (as defined by (C.20); see thm_B1_Tinv_C24 for (C.24)) and T_inv,Σ hold "
+    "as printed. T_var and T_var,Σ fail in their cross-block term only. Corrected formulas "
+    "that hold (printed = derived exactly once made), every correction relative to the print: "
+    "(1) in T_var, the printed − T12 (δ̃1 − δ̃2)(δ̃1 s1 − δ̃2 s2) becomes + T12 (δ̃2² − δ̃1²)"
+    "(s1 − s2) (the same structure as in Bias); (2) in T_var,Σ, likewise with Σ_k for s_k: "
+    "+ T12 (δ̃2² − δ̃1²)(Σ1 − Σ2). No other term, coefficient or sign changes. At β ≥ 1 "
+    "(T12 = 0) all terms hold as printed.",
     lhs_latex=r"(\mathrm{Bias}, T_{\mathrm{var}}, T_{\mathrm{var},\Sigma}, T_{\mathrm{inv}}, "
     r"T_{\mathrm{inv},\Sigma})",
     derivation=lambda: sp.Matrix([t["below"] for t in derived_terms().values()]),
@@ -309,6 +325,9 @@ thm_B1_Tinv_C20 = Claim(
     formula=_formula({"T_inv": Term("T_inv_C20", *T_INV)}),
     checks=(SymbolicLimit(derive=derived_tinv_c20), LimitRate()),
     section="Appendix C",
+    quote="(C.20) with Theorem B.1: T_inv = (1/d) tr(Σ² Ĝ^†), Ĝ = M0 M0ᵀ/d, T_inv = "
+    "q Σ_k μ_k (Σ_k²/a_k²) w_k² / Σ_k μ_k (1/a_k²) w_k² (β < 1), (1/(β−1)) Σ_k μ_k Σ_k²/a_k² "
+    "(β > 1)",
     lhs_latex=r"\lim \tfrac{1}{d}\operatorname{tr}(\Sigma^2 \hat G^{\dagger})",
     derivation=lambda: derived_tinv_c20()["T_inv"]["below"],
     wrong_variants={
@@ -324,9 +343,13 @@ thm_B1_Tinv_C24 = Claim(
     checks=(SymbolicLimit(derive=derived_tinv_c24), LimitRate()),
     section="Appendix C",
     expected="refuted",
+    quote="(C.24) with Theorem B.1: T_inv = (1/d) tr(Σ² A² (Ĝ^†)²), with the same closed "
+    "form as (C.20)",
     notes="(C.24) is a different quantity: its limit (derived: the z² coefficient of the "
     "resolvent series) is 3–15× the closed form at Fig. 5's setting; (C.20) is the definition "
-    "that the error expansion needs and that the closed form matches.",
+    "that the error expansion needs and that the closed form matches. The correction under which "
+    "the closed form holds: replace (C.24)'s definition by (C.20)'s (the closed form is "
+    "unchanged).",
     lhs_latex=r"\lim \tfrac{1}{d}\operatorname{tr}(\Sigma^2 A^2 (\hat G^{\dagger})^2)",
     derivation=lambda: derived_tinv_c24()["T_inv"]["below"],
 )
@@ -346,12 +369,23 @@ thm_B1 = Claim(
     checks=(SymbolicLimit(derive=derived_err), LimitRate()),
     section="Appendix B",
     expected="refuted",
+    quote="Theorem B.1, (B.10)–(B.17): lim Err(V_S + V_N) = Bias + γ T_inv T_var + γ Σ̄ "
+    "T_var,Σ + γ² Σ̄ T_inv,Σ T_var (block scalars κ, α_k, δ̃_k, g_k, s_k, Σ̄ as printed)",
     notes="The terms are derived exactly, and their assembly (which terms, which powers of γ) "
     "by a noncommutative expansion of Err(V_S + V_N) over the noise "
-    "(derivations._asymptotics.theorem_b1_noise_structure). The failure is "
-    "inherited from T_var and T_var,Σ (see thm_B1_terms): below β = 1 the printed curve is "
-    "up to ~19 % low at Fig. 5's setting (13 % at β = 0.4). Above β = 1 (T12 = 0) it holds. "
-    "The distance of V_S + V_N from the exact minimiser Ṽ* is reported by fig_5.",
+    "(derivations._asymptotics.theorem_b1_noise_structure). The assembly holds as printed; "
+    "the failure is inherited from T_var and T_var,Σ. The corrected formula that holds "
+    "(derived = corrected exactly), every correction relative to the print: (1) T_var's "
+    "cross-block term − T12 (δ̃1 − δ̃2)(δ̃1 s1 − δ̃2 s2) → + T12 (δ̃2² − δ̃1²)(s1 − s2); "
+    "(2) T_var,Σ's likewise with Σ_k for s_k; (3) T_inv read as (C.20)'s (1/d) tr(Σ² Ĝ†), "
+    "not (C.24)'s definition (the closed form is unchanged). Size of the error, over every "
+    "setting evaluated (printed/derived − 1 for β < 1; μ1 = 1/2, ρ = 0.1, η = 0.2 unless "
+    "stated): Fig. 5 (r = 0.1, γ = 0.6 and 0.12, d = 150 and 600): 0.01–18 % low (largest at "
+    "β ≈ 0.58 and 0.81); Fig. 1 at r = 0.1 (γ = 1, 1/2, 1/3): 0.03–19 % low; Fig. 1 at "
+    "r = 0.01: 0.01–81 % low (largest at β ≈ μ1 = 1/2, n = d); the LimitRate points: 13 % "
+    "(β = 0.4, γ = 0.6) and 14 % (β = 0.6, γ = 0.3, μ1 = 0.3) low. The printed curve is "
+    "never above the derived one. Above β = 1 (T12 = 0) it holds. The distance of V_S + V_N "
+    "from the exact minimiser Ṽ* is reported by fig_5.",
     lhs_latex=r"\lim \mathrm{Err}(V_S + V_N)",
     derivation=lambda: derived_err()["Err"]["below"],
     wrong_variants={
@@ -369,6 +403,10 @@ prop_B2 = Claim(
     formula=PropB2Statements.printed(PRINTED),
     checks=(PropB2Symbolic(), PropB2Numeric()),
     section="Appendix B",
+    quote="Proposition B.2: (i) F → ∞ as β → 1; for β > 1, F = C1 + C2/(β−1), strictly "
+    "decreasing to F(∞); (ii) F(0) = Σ_k μ_k α_k² + γ Σ̄ Σ_k μ_k Σ_k g_k² and F(∞) − F(0) = "
+    "(η²/r²) μ2 (1 + γ Σ̄) + O(1/r), so for small r > 0 the minimum is at β < 1; (iii) if "
+    "μ1 ≥ ρ²/(1+ρ²), then for small r and γ, F′(0) < 0; as r → 0, Bias′(0) → −α_1² + μ2/μ1",
     notes="Properties of the printed closed form F; they do not depend on the cross-block T12 "
     "terms that make thm_B1 fail (T12 = 0 at β = 0 and β ≥ 1), except (iii) through γ T_var,Σ′(0).",
     lhs_latex=r"F(\infty) = \lim_{\beta\to\infty} F(\beta)",
