@@ -101,6 +101,7 @@ class Claim:
             formula=self.wrong_variants[name],
             wrong_variants={},
             conditions={},  # a wrong formula is judged on the whole domain
+            seed_spread={},  # the spread was measured for the printed formula
             expected="not reproduced" if self.experiment else "refuted",
         )
 
