@@ -119,10 +119,9 @@ def test_every_statement_gets_a_verdict_with_holm_covered_evidence(quick_runs):
     _, results = quick_runs
     assert [r.claim.id for r in results] == IDS
     for r in results:
-        kinds = {e.kind for e in r.evidence}
-        assert kinds == {"rate", "numeric"}, r.summary()
-        rate = next(e for e in r.evidence if e.kind == "rate")
-        assert rate.p_adjusted is not None and rate.outcome in (Outcome.PASS, Outcome.FAIL)
+        assert {e.kind for e in r.evidence} == {"rate"}, r.summary()
+        for e in r.evidence:  # every decision is Holm's
+            assert e.p_adjusted is not None and e.outcome != Outcome.PENDING
         assert str(r.verdict) == r.claim.expected, r.summary()
 
 

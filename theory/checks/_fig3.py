@@ -14,8 +14,9 @@ The three sweeps of a method share their centre run (B_fixed, n0, k_fixed).
 **Verdict of one statement** (from :func:`theory.checks._os_trends.trend_statistics` over the
 seeds): a statistical record (kind "rate", left pending) whose p-value is that of the
 *opposite* of the statement (a significant opposite trend; Holm over the run decides it, and a
-rejection makes the claim "not reproduced"), and a numeric record that passes when the
-statement itself is significant at ``TREND_ALPHA`` and is undecided otherwise (inconclusive).
+rejection makes the claim "not reproduced"), and a second pending record whose null is the
+statement's negation (``reject_means="pass"``): Holm's rejection of it supports the statement;
+otherwise it is undecided (inconclusive).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import numpy as np
 
 from theory._claim import Check, Claim
 from theory._verdict import CannotExpress, Evidence, Outcome
-from theory.checks._os_trends import TREND_ALPHA, trend_statistics
+from theory.checks._os_trends import trend_statistics
 
 if TYPE_CHECKING:
     from theory._context import RunContext
@@ -275,19 +276,11 @@ def panel_errors(st: Fig3Setting, results: list[dict], method: str, panel: str) 
 
 
 def trend_p_values(x: np.ndarray, errors: np.ndarray, shape: str) -> dict[str, Any]:
-    """:func:`trend_statistics` plus ``p_for`` (the statement significant in its own
-    direction) and ``p_against`` (its opposite significant), each one-sided."""
+    """:func:`trend_statistics` (the tests of Fig. 4, shared) with ``p_for`` (null: the
+    statement's negation; rejecting it supports the statement) and ``p_against`` (null: the
+    statement; rejecting it contradicts it). Nothing is decided here: Holm decides both."""
     s = trend_statistics(x, errors, shape)
-    if shape in ("decreasing", "increasing"):
-        p_for, p_against = s["p_claimed_direction"], s["p_opposite"]
-    elif shape == "flat":
-        p_for, p_against = s["p_equivalence"], s["p_outside_margin"]
-    elif "left_slope" in s:  # falls then rises, interior break
-        p_for = min(1.0, 2 * max(s["p_left_falls"], s["p_right_rises"]))
-        p_against = min(1.0, 2 * min(1 - s["p_left_falls"], 1 - s["p_right_rises"]))
-    else:  # falls then rises, minimum at an end point: monotone is its opposite
-        p_for, p_against = 1.0, s["p_monotone"]
-    return s | {"p_for": float(p_for), "p_against": float(p_against)}
+    return s | {"p_for": float(s["p_confirm"]), "p_against": float(s["p_contradict"])}
 
 
 def _describe(s: dict[str, Any]) -> str:
@@ -308,9 +301,9 @@ def _describe(s: dict[str, Any]) -> str:
 @dataclass
 class Fig3Trend(Check):
     """One Figure 3 statement ``{(method, panel): shape}`` (the claim's formula) judged on the
-    shared runs: a pending "rate" record for the opposite trend (Holm decides; a rejection
-    means not reproduced) and a numeric record, passing when the statement is significant at
-    ``TREND_ALPHA`` (one-sided), undecided otherwise."""
+    shared runs: two pending "rate" records decided by Holm over the run — the test of the
+    statement itself (a rejection means not reproduced) and the test of its negation
+    (``reject_means="pass"``: a rejection supports the statement; otherwise undecided)."""
 
     name: str = field(default="trend", init=False)
 
@@ -341,10 +334,12 @@ class Fig3Trend(Check):
             )
             out.append(
                 Evidence(
-                    kind="numeric",
-                    label=f"{method} test error vs {panel}: {shape} significant at "
-                    f"{TREND_ALPHA} (one-sided)",
-                    outcome=Outcome.PASS if s["p_for"] < TREND_ALPHA else Outcome.UNDECIDED,
+                    kind="rate",
+                    label=f"{method} test error vs {panel}: {shape}, null 'not {shape}' "
+                    "(rejection supports)",
+                    outcome=Outcome.PENDING,
+                    p_value=s["p_for"],
+                    reject_means="pass",
                     **common,
                 )
             )
