@@ -4,9 +4,13 @@ A derivation's result depends only on its arguments and on the code that compute
 on a seed, so ``make run`` need not redo the sympy work of an earlier run. :func:`disk_cache`
 memoises a function in memory (like ``functools.cache``) and on disk:
 
-* **key**: SHA-256 of the function's qualified name, ``repr`` of its arguments, the package
-  version, the sympy version and a hash of every ``derivations/*.py`` source file (editing any
-  derivation invalidates the whole cache);
+* **key**: SHA-256 of the function's qualified name, ``repr`` (``srepr`` for sympy objects) of
+  its arguments, the package version, the sympy version, a hash of every ``derivations/*.py``
+  source file and of the file defining the function (editing a derivation invalidates the whole
+  cache; editing a check invalidates its own entries);
+* **what is cached**: pure functions of their arguments only — the derivations (no seed
+  enters them) and a few exact sympy steps of the checks (``sp.solve`` of a printed equation,
+  canonical substitutions, exact limits), keyed by their exact sympy input;
 * **store**: one pickle per key in ``$LSA_VERIFY_CACHE_DIR`` (default ``~/.cache/lsa-verify``),
   written to a temporary file in the same directory and moved into place with
   :func:`os.replace` (atomic), so concurrent runs never see a partial file;
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import inspect
 import os
 import pickle
 import tempfile
@@ -73,10 +78,18 @@ def _arg_repr(a: Any) -> str:
     return sympy.srepr(a) if isinstance(a, sympy.Basic | sympy.MatrixBase) else repr(a)
 
 
-def _key(qualname: str, args: tuple, kwargs: dict) -> str:
+def _source_hash(fn: Callable) -> str:
+    """Hash of the file defining ``fn`` (a cached function outside derivations/ too)."""
+    try:
+        return hashlib.sha256(Path(inspect.getsourcefile(fn) or "").read_bytes()).hexdigest()
+    except (OSError, TypeError):
+        return "no-source"
+
+
+def _key(qualname: str, args: tuple, kwargs: dict, source: str = "") -> str:
     parts = [_arg_repr(a) for a in args]
     parts += [f"{k}={_arg_repr(v)}" for k, v in sorted(kwargs.items())]
-    text = repr((qualname, parts, _fingerprint()))
+    text = repr((qualname, parts, _fingerprint(), source))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -110,11 +123,14 @@ def _store(path: Path, value: Any) -> None:
 def disk_cache(fn: F) -> F:
     """Memoise ``fn`` in memory and on disk (see the module docstring)."""
     qualname = f"{fn.__module__}.{fn.__qualname__}"
+    source: list[str] = []
 
     def wrapper(*args, **kwargs):
         if not enabled():
             return fn(*args, **kwargs)
-        path = cache_dir() / f"{_key(qualname, args, kwargs)}.pkl"
+        if not source:
+            source.append(_source_hash(fn))
+        path = cache_dir() / f"{_key(qualname, args, kwargs, source[0])}.pkl"
         ok, value = _load(path)
         if ok:
             return value

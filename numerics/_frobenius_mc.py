@@ -42,8 +42,14 @@ from ._validation import as_float_array, auto_batch, check_int, check_rng
 
 __all__ = ["FrobeniusSampler", "frobenius_risk_cv_samples", "taylor_gradient"]
 
-#: Up to this rank, AS is formed by r rank-one updates; above, by batched GEMMs.
-SMALL_R = 12
+#: Up to this rank, Y is a quadratic form in the r(r+1)/2 entries of ÃÃᵀ (one big GEMM);
+#: above, batched d×r×r GEMMs.
+QUADFORM_R = 32
+
+
+def _swap(P: np.ndarray, Q: np.ndarray, iu: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """``Q[:, j] ⊗ P[:, i]`` transposed into place: ``P[:, j] Q[:, i]^T`` for each (i, j)."""
+    return P[:, iu[1]].T[:, :, None] * Q[:, iu[0]].T[:, None, :]
 
 
 def taylor_gradient(A: np.ndarray, C: np.ndarray) -> np.ndarray:
@@ -84,6 +90,9 @@ class FrobeniusSampler:
         self._lo = np.tril_indices(r, k=-1)
         self._dof = self.n - np.arange(r)
         self._per = 4 * d * r + 2 * r * r if self.bartlett else self.n * d + 3 * d * d
+        if self.bartlett and r <= QUADFORM_R:
+            self._quadform_setup()
+            self._per = 3 * r * (r + 1) + r * r
 
     def variates_per_sample(self) -> int:
         """Random variates one sample consumes (normals plus chi-squares)."""
@@ -96,25 +105,41 @@ class FrobeniusSampler:
             return 2.0 * (2 * self.n * d * d + 2 * d**3)
         return 2.0 * (3 * d * r * r + d * r * r + r**3)
 
-    def _chunk_small(self, rng: np.random.Generator, b: int) -> tuple[np.ndarray, np.ndarray]:
-        """r <= SMALL_R: Bartlett factors laid out (r, b, r), ``F[i, t, j]`` = Ã_t[i, j], so
-        ``[AL; GL; L] Ã_t`` for all t is one (3d, r) × (r, b·r) GEMM; then
-        :math:`AS_t = U_t T_t^\top` by r rank-one updates (no tiny batched GEMMs)."""
-        d, r = self.d, self.r
-        F = np.zeros((r, b, r))
-        F[self._lo[0], :, self._lo[1]] = rng.standard_normal((self._lo[0].size, b))
+    def _quadform_setup(self) -> None:
+        r"""Y and X as polynomials in the m = r(r+1)/2 distinct entries of :math:`M =
+        \tilde A\tilde A^\top` (so :math:`S = LML^\top/n`): with :math:`E_p` the symmetric
+        unit matrices (:math:`e_ie_j^\top + e_je_i^\top`, or :math:`e_ie_i^\top`) and
+        :math:`B_p = A L E_p L^\top/n`, :math:`Y = d + 2\sum_p m_p\,\mathrm{tr}B_p +
+        \sum_{pq} m_p m_q \langle B_p, B_q\rangle` and
+        :math:`X = \sum_p m_p \langle G, LE_pL^\top\rangle/n - \langle G, C\rangle`."""
+        r, L, AL = self.r, self.L, self.A @ self.L
+        iu = np.triu_indices(r)
+        outer = lambda P, Q: P[:, iu[0]].T[:, :, None] * Q[:, iu[1]].T[:, None, :]  # noqa: E731
+        off = (iu[0] != iu[1])[:, None, None]
+        # B_p = AL E_p L^T / n: AL[:, i] L[:, j]^T + AL[:, j] L[:, i]^T for i < j
+        B = (outer(AL, L) + np.where(off, _swap(AL, L, iu), 0.0)) / self.n
+        Cp = (outer(L, L) + np.where(off, _swap(L, L, iu), 0.0)) / self.n
+        Bf = B.reshape(len(iu[0]), -1)
+        self._Q = Bf @ Bf.T
+        self._lin = 2.0 * np.trace(B, axis1=1, axis2=2)
+        self._g = Cp.reshape(len(iu[0]), -1) @ self.G.reshape(-1)
+
+    def _chunk_quadform(self, rng: np.random.Generator, b: int) -> tuple[np.ndarray, np.ndarray]:
+        r"""r <= QUADFORM_R: the m distinct entries of M (r einsums over the triangular Ã),
+        then one (m × m) × (m × b) GEMM for the quadratic form; no batched tiny products."""
+        r = self.r
+        F = np.zeros((r, r, b))  # F[i, k, t] = Ã_t[i, k]
+        F[self._lo[0], self._lo[1], :] = rng.standard_normal((self._lo[0].size, b))
         idx = np.arange(r)
-        F[idx, :, idx] = np.sqrt(rng.chisquare(self._dof, size=(b, r))).T
-        P = (self._left @ F.reshape(r, b * r)).reshape(3 * d, b, r)
-        U, GT, T = P[:d], P[d : 2 * d], P[2 * d :]  # (d, b, r): U_t = A T_t, T_t = L Ã_t/√n
-        AS = U[:, None, :, 0] * T[None, :, :, 0]
-        for j in range(1, r):
-            AS += U[:, None, :, j] * T[None, :, :, j]
-        y = d + 2.0 * np.einsum("kbj,kbj->b", U, T) + np.einsum("klb,klb->b", AS, AS)
-        return y, np.einsum("kbj,kbj->b", GT, T) - self._gc
+        F[idx, idx, :] = np.sqrt(rng.chisquare(self._dof, size=(b, r))).T
+        m = np.concatenate(
+            [np.einsum("kb,jkb->jb", F[i, : i + 1], F[i:, : i + 1]) for i in range(r)]
+        )  # (m, b): M[i, j] = sum_{k <= i} Ã_ik Ã_jk, j >= i, row by row (= triu order)
+        y = self.d + self._lin @ m + np.einsum("pb,pb->b", m, self._Q @ m)
+        return y, self._g @ m - self._gc
 
     def _chunk_large(self, rng: np.random.Generator, b: int) -> tuple[np.ndarray, np.ndarray]:
-        """r > SMALL_R: batched GEMMs; :math:`\\|UT^\top\\|_F^2 = \\langle U^\top U,
+        r"""r > QUADFORM_R: batched GEMMs; :math:`\\|UT^\top\\|_F^2 = \\langle U^\top U,
         T^\top T\rangle` with :math:`T^\top T = \tilde A^\top\\Lambda\tilde A/n`."""
         d, r = self.d, self.r
         At = np.zeros((b, r, r))
@@ -146,7 +171,7 @@ class FrobeniusSampler:
         if not self.bartlett:
             fn = self._chunk_features
         else:
-            fn = self._chunk_small if self.r <= SMALL_R else self._chunk_large
+            fn = self._chunk_quadform if self.r <= QUADFORM_R else self._chunk_large
         for start in range(0, size, batch):
             b = min(batch, size - start)
             y[start : start + b], x[start : start + b] = fn(rng, b)

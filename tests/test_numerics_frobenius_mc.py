@@ -20,10 +20,10 @@ def _replay_S(fs, seed, b, layout):
     idx = np.arange(r)
     At = np.zeros((b, r, r))
     if layout == "small":
-        F = np.zeros((r, b, r))
-        F[lo[0], :, lo[1]] = rng.standard_normal((lo[0].size, b))
-        F[idx, :, idx] = np.sqrt(rng.chisquare(fs.n - idx, size=(b, r))).T
-        At = F.transpose(1, 0, 2)
+        F = np.zeros((r, r, b))
+        F[lo[0], lo[1], :] = rng.standard_normal((lo[0].size, b))
+        F[idx, idx, :] = np.sqrt(rng.chisquare(fs.n - idx, size=(b, r))).T
+        At = F.transpose(2, 0, 1)
     else:
         At[:, lo[0], lo[1]] = rng.standard_normal((b, lo[0].size))
         At[:, idx, idx] = np.sqrt(rng.chisquare(fs.n - idx, size=(b, r)))
@@ -38,7 +38,7 @@ def test_sampler_values_and_control_are_exact_functions_of_S(monkeypatch, layout
     A = rng.standard_normal((d, d))
     B = rng.standard_normal((d, rank))
     C = B @ B.T / rank
-    monkeypatch.setattr(fm, "SMALL_R", 100 if layout == "small" else 0)
+    monkeypatch.setattr(fm, "QUADFORM_R", 100 if layout == "small" else 0)
     fs = nm.FrobeniusSampler(A, C, n)
     y, x = fs(np.random.default_rng(7), 37)
     S = _replay_S(fs, 7, 37, layout)
