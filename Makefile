@@ -42,7 +42,7 @@ figures: $(STAMP)      ## the paper's figures (quick tier) as PNG + CSV in out/
 	mkdir -p out
 	for f in fig_1 fig_2 fig_4 fig_5; do $(BIN)/lsa-verify figure $$f --out out/$$f.png; done
 
-bench: $(STAMP)        ## Monte Carlo throughput against the machine's matrix-multiply peak
+bench: $(STAMP)        ## time to relative SE 1e-3: project estimators vs a user's numpy (3 rounds)
 	$(BIN)/lsa-verify bench
 
 bench-figures: $(STAMP) ## wall/CPU time of each paper figure at full size, against its budget

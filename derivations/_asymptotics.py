@@ -37,10 +37,11 @@ Numerical side: :func:`solve_q` (mpmath, bracketing; β ≥ 1 → q = ∞), :fun
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
 
 import mpmath
 import sympy as sp
+
+from derivations._cache import disk_cache
 
 __all__ = [
     "ASYM",
@@ -114,7 +115,7 @@ def bisect_root(f, lo, hi, *, iters: int = 120):
 
 
 # ------------------------------------------------------------------ Lemma C.1
-@cache
+@disk_cache
 def projector_limit() -> tuple[sp.Expr, tuple[sp.Expr, sp.Expr]]:
     r"""``(equation, (w_1, w_2))`` derived from the deterministic equivalent, generic
     :math:`a_k^2`: ``equation`` is an expression in q, β whose zero defines q (β < 1), and
@@ -174,7 +175,7 @@ def solve_v(z: float, beta: float, mu, a_sq, *, dps: int = 30) -> float:
 
 
 # ------------------------------------------------------------------ Lemma C.3, C.2
-@cache
+@disk_cache
 def cross_trace_limit() -> sp.Expr:
     r""":math:`\lim \tfrac1d\operatorname{tr}(D_1R(z)D_2R(z))` in z, v, β, μ_k, a_k², by implicit
     differentiation of the deterministic equivalent with the shift :math:`tD_2`."""
@@ -194,7 +195,7 @@ def cross_trace_limit() -> sp.Expr:
     return sp.factor(sp.together(expr.subs(d0, beta / S_.v - 1)))
 
 
-@cache
+@disk_cache
 def t12_limit() -> sp.Expr:
     r""":math:`T_{12} = \lim_{z\to0} z^2 \tfrac1d\operatorname{tr}(D_1RD_2R)` with v = qz + o(z)
     (:func:`projector_limit`), written in :math:`w_k = a_k^2q/(1+a_k^2q)` and β."""
@@ -204,7 +205,7 @@ def t12_limit() -> sp.Expr:
 
 
 # ------------------------------------------------------------------ T_inv: (C.20), (C.24)
-@cache
+@disk_cache
 def pinv_trace_limit(power: int, branch: str) -> sp.Expr:
     r"""Derived :math:`\lim \tfrac1d\operatorname{tr}(D\,\hat G^{\dagger\,p})` for block-diagonal
     :math:`D = \operatorname{diag}(D_1, D_2)` (symbols ``D_1``, ``D_2``), p = ``power`` ∈ {1, 2}.
@@ -313,7 +314,7 @@ def _transpose(expr: sp.Expr) -> sp.Expr:
     return out
 
 
-@cache
+@disk_cache
 def theorem_b1_limits() -> dict[str, sp.Expr]:
     r"""Block scalars derived from the model (n → ∞ with d/n = γ):
     :math:`\Gamma_{0,k} = \lim[(1+1/n)\Sigma_{0,k} + \operatorname{tr}\Sigma_0/n]`,
@@ -341,7 +342,7 @@ def theorem_b1_limits() -> dict[str, sp.Expr]:
     }
 
 
-@cache
+@disk_cache
 def theorem_b1_terms() -> dict[str, sp.Expr]:
     r"""Derived limits of the finite-d definitions (A invertible, i.e. r > 0), in
     :math:`w_1, w_2, T_{12}` (and q for T_inv, β < 1 branch):

@@ -13,11 +13,10 @@ empirical covariance enters only through :math:`X X^\top = n S`.
 
 from __future__ import annotations
 
-from functools import cache
-
 import sympy as sp
 
 from derivations._blocks import BlockMatrix
+from derivations._cache import disk_cache
 from derivations._letters import LETTERS, d, n, p
 from derivations._letters import letter_poly as _L
 from derivations._tracepoly import Letter, TracePoly
@@ -128,7 +127,7 @@ def gram_to_covariance(
 
 
 # --------------------------------------------------------------------------- derived quantities
-@cache
+@disk_cache
 def next_iterate() -> TracePoly:
     r"""The w-block of :math:`f(Z)[:, -1]` for the sparse weights (3.8) with ``p`` earlier
     iterate columns and the current iterate :math:`\hat w_i`, in terms of S (any d, n, p)."""
@@ -137,7 +136,7 @@ def next_iterate() -> TracePoly:
     return gram_to_covariance(last_column(V, W, Z, z).block(2, 0))
 
 
-@cache
+@disk_cache
 def one_step_prediction() -> TracePoly:
     r""":math:`\hat w_1`: one LSA step from :math:`w_0 = 0` with :math:`\tilde W = I` (any d, n)."""
     V, W = sparse_weights(_L("Vt"), TracePoly.identity(d))
@@ -193,7 +192,7 @@ def explicit_gram(S: sp.Matrix, w: sp.Matrix, nn: sp.Expr, iterates: list[sp.Mat
     return G
 
 
-@cache
+@disk_cache
 def next_iterate_explicit(
     dd: int, nn: int = 3, earlier: int = 2
 ) -> tuple[sp.Matrix, dict[str, sp.Matrix]]:

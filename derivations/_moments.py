@@ -7,10 +7,9 @@ with generic symbolic matrices (:func:`derivations.expect_wishart`, Isserlis on 
 
 from __future__ import annotations
 
-from functools import cache
-
 import sympy as sp
 
+from derivations._cache import disk_cache
 from derivations._isserlis import (
     expect_gaussian_vector,
     expect_wishart,
@@ -41,13 +40,13 @@ def _wishart(cov: str) -> Gaussian:
     return Gaussian(LETTERS["S"], "outer", LETTERS[cov], n)
 
 
-@cache
+@disk_cache
 def wishart_sandwich() -> TracePoly:
     r""":math:`E[S B S]` for the empirical covariance of ``n`` draws of :math:`N(0, C)`."""
     return expect(_L("S") @ _L("B") @ _L("S"), [_wishart("C")])
 
 
-@cache
+@disk_cache
 def wishart_sandwich_explicit(dd: int) -> tuple[sp.Matrix, dict[str, sp.Matrix]]:
     """Index-level :math:`E[S B S]` at dimension ``dd`` (generic symmetric ``B`` and ``C``)."""
     S = generic_matrix("S", dd, symmetric=True)
@@ -58,7 +57,7 @@ def wishart_sandwich_explicit(dd: int) -> tuple[sp.Matrix, dict[str, sp.Matrix]]
     return value, {"C": C, "B": B}
 
 
-@cache
+@disk_cache
 def frobenius_risk() -> TracePoly:
     r""":math:`E\|I + A \hat\Sigma\|_F^2`, :math:`\hat\Sigma` the empirical covariance of ``n``
     draws of :math:`N(0, \Sigma)`."""
@@ -66,7 +65,7 @@ def frobenius_risk() -> TracePoly:
     return expect((M @ M.T).trace(), [_wishart("Sigma")])
 
 
-@cache
+@disk_cache
 def frobenius_risk_explicit(dd: int) -> tuple[sp.Expr, dict[str, sp.Matrix]]:
     """Index-level :math:`E\\|I + A S\\|_F^2` at dimension ``dd``."""
     S = generic_matrix("S", dd, symmetric=True)
@@ -76,7 +75,7 @@ def frobenius_risk_explicit(dd: int) -> tuple[sp.Expr, dict[str, sp.Matrix]]:
     return expect_wishart((M * M.T).trace(), S, Sig, n), {"A": A, "Sigma": Sig}
 
 
-@cache
+@disk_cache
 def one_step_test_error() -> TracePoly:
     r""":math:`E\|\hat w_1 - w^*\|^2` for one LSA step (derived forward pass, :math:`W̃ = I`,
     :math:`w_0 = 0`), :math:`x \sim N(0, \Sigma)`, :math:`w^* \sim N(0, I)`."""
@@ -84,7 +83,7 @@ def one_step_test_error() -> TracePoly:
     return expect(r.T @ r, [_wishart("Sigma"), Gaussian(LETTERS["w"], "vector")])
 
 
-@cache
+@disk_cache
 def one_step_test_error_explicit(dd: int) -> tuple[sp.Expr, dict[str, sp.Matrix]]:
     """Index level: explicit ``(2d+2)``-row forward pass on the Gram of sufficient statistics,
     then Isserlis over ``w*`` and the Wishart moments of S."""

@@ -18,10 +18,9 @@ The residual, Jacobian and Hessian of the loss at a given point are derived exac
 
 from __future__ import annotations
 
-from functools import cache
-
 import sympy as sp
 
+from derivations._cache import disk_cache
 from derivations._isserlis import generic_matrix, generic_vector
 from derivations._letters import LETTERS, d, n
 from derivations._letters import letter_poly as _L
@@ -50,7 +49,7 @@ __all__ = [
 ]
 
 
-@cache
+@disk_cache
 def appended_column() -> tuple[TracePoly, ...]:
     r"""The four blocks (x, y, w, const) of :math:`f(\hat Z_i)[:, -1]` for the sparse weights
     (3.8), with ``p`` earlier iterate columns and the current iterate :math:`\hat w_i`, in terms
@@ -72,7 +71,7 @@ def _step_map() -> TracePoly:
     return wblk
 
 
-@cache
+@disk_cache
 def os_iterate(k: int, wt_identity: bool = False) -> TracePoly:
     r""":math:`\hat w_k` of the k-step rollout from :math:`w_0 = 0` (any d), by unrolling the
     derived step map; ``wt_identity`` sets :math:`\tilde W = I`."""
@@ -85,7 +84,7 @@ def os_iterate(k: int, wt_identity: bool = False) -> TracePoly:
     return current
 
 
-@cache
+@disk_cache
 def os_loss(k: int, wt_identity: bool = False) -> TracePoly:
     r"""One prompt's OS loss :math:`\frac12\|\hat w_k - w^*\|^2` (any d); the loss of B
     prompts is the mean of this over the prompts."""
@@ -93,7 +92,7 @@ def os_loss(k: int, wt_identity: bool = False) -> TracePoly:
     return (r.T @ r).scale(sp.Rational(1, 2)).simplified()
 
 
-@cache
+@disk_cache
 def os_gradient(k: int) -> TracePoly:
     r""":math:`\partial/\partial\tilde V` of one prompt's OS loss with :math:`\tilde W = I`."""
     return os_loss(k, wt_identity=True).grad(LETTERS["Vt"]).simplified()
@@ -160,7 +159,7 @@ def _explicit_rollout(
     return sp.Matrix.hstack(*cols[1:]), mats
 
 
-@cache
+@disk_cache
 def os_iterate_explicit(
     dd: int, k: int, nn: int | None = None, wt_identity: bool = False, data_seed: int | None = None
 ):
@@ -170,7 +169,7 @@ def os_iterate_explicit(
     return _explicit_rollout(dd, k, nn, wt_identity, data_seed)
 
 
-@cache
+@disk_cache
 def os_loss_explicit(
     dd: int, k: int, nn: int | None = None, wt_identity: bool = False, data_seed: int | None = None
 ):
@@ -180,7 +179,7 @@ def os_loss_explicit(
     return sp.expand((r.T * r)[0, 0] / 2), mats
 
 
-@cache
+@disk_cache
 def os_gradient_explicit(dd: int, k: int, nn: int | None = None, data_seed: int | None = None):
     r"""Index level: :math:`\partial L/\partial\tilde V_{ij}` with :math:`\tilde W = I`, by
     ``sympy.diff`` and the chain rule :math:`\partial L = \sum_a r_a\,\partial r_a`,
@@ -236,7 +235,7 @@ def os_curvature_at(
     return r0, J, H
 
 
-@cache
+@disk_cache
 def sft_loss_sparse(k: int) -> TracePoly:
     r"""One prompt's SFT loss for the sparse weights with :math:`\tilde W = I` (any d), from the
     derived step map with teacher forcing: the supervised column i has w-block

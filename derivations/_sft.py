@@ -25,10 +25,9 @@ r"""SFT post-training (paper §4), derived from the forward pass.
 
 from __future__ import annotations
 
-from functools import cache
-
 import sympy as sp
 
+from derivations._cache import disk_cache
 from derivations._isserlis import generic_matrix, generic_vector
 from derivations._letters import LETTERS, Bsym, d, eta, n
 from derivations._letters import letter_poly as _L
@@ -76,7 +75,7 @@ def coefficient_in(poly: TracePoly, sym: sp.Symbol, power: int) -> TracePoly:
     return _map_coefficients(poly, lambda c: sp.Poly(sp.expand(c), sym).coeff_monomial(sym**power))
 
 
-@cache
+@disk_cache
 def sft_step_residual() -> tuple[TracePoly, TracePoly, TracePoly, TracePoly]:
     r"""Residual blocks (x, y, w, const) of :math:`f(Z_i)[:, -1] - (0, 0, w_{i+1}, 1)` for the
     sparse weights (3.8) with general :math:`\tilde V, \tilde W`, teacher-forced current
@@ -94,7 +93,7 @@ def sft_step_residual() -> tuple[TracePoly, TracePoly, TracePoly, TracePoly]:
     return tuple(out)
 
 
-@cache
+@disk_cache
 def sft_zero_loss_conditions() -> dict[str, TracePoly]:
     r"""The w-block residual is :math:`r(u) = a + u\,b` (affine in :math:`u = \rho^i`); returns
     ``{"a": a, "b": b, "r0": a + b, "a_at_identity": a with W̃ = I, "b_at_identity": ...}``.
@@ -204,7 +203,7 @@ def sft_gradient_folded(k: int) -> TracePoly:
     return sft_loss_folded(k).grad(LETTERS["Vt"]).simplified()
 
 
-@cache
+@disk_cache
 def sft_loss_explicit(dd: int, B: int, k: int, *, general_W: bool = False):
     r"""Index level: :math:`\frac1{2B}\sum_\tau\sum_{i=0}^{k}\|f(Z_{i,\tau})[:, -1] -
     (0, 0, w_{i+1,\tau}, 1)\|^2` over all ``2d+2`` rows, from the explicit forward pass on the
@@ -243,7 +242,7 @@ def sft_loss_explicit(dd: int, B: int, k: int, *, general_W: bool = False):
     return sp.expand(total / B), subs
 
 
-@cache
+@disk_cache
 def min_distance_explicit(dd: int, B: int):
     r"""Index level: :math:`\min \|\tilde V - \tilde V_0\|_F^2` subject to the derived
     condition that every zero-loss point satisfies (``r0`` of :func:`sft_zero_loss_conditions`
@@ -276,7 +275,7 @@ def min_distance_explicit(dd: int, B: int):
     return Vt.subs(sol[0]).applyfunc(sp.cancel), subs
 
 
-@cache
+@disk_cache
 def population_moments() -> tuple[TracePoly, TracePoly]:
     r"""``(E[w w^T S], E[S w w^T S])`` for :math:`w \sim N(0, I)` independent of S, the
     empirical covariance of n draws of :math:`N(0, C)`; C stands for the post-training
@@ -289,7 +288,7 @@ def population_moments() -> tuple[TracePoly, TracePoly]:
     return m1, m2
 
 
-@cache
+@disk_cache
 def population_gradient(k: int) -> TracePoly:
     r""":math:`E[\partial \ell / \partial \tilde V]` (:math:`\tilde W = I`) for one prompt with
     :math:`x \sim N(0, C)`, :math:`w^* \sim N(0, I)`: the gradient of the population SFT loss,

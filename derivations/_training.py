@@ -12,10 +12,9 @@ r"""Losses, gradients and fixed points of pretraining and SFT, derived symbolica
 
 from __future__ import annotations
 
-from functools import cache
-
 import sympy as sp
 
+from derivations._cache import disk_cache
 from derivations._isserlis import (
     expect_gaussian_vector,
     expect_wishart,
@@ -42,7 +41,7 @@ __all__ = [
 BLOCK_NAMES = ("x", "y", "w", "c")  # 1-indexed in the paper: 1 = x, 2 = y, 3 = w, 4 = const
 
 
-@cache
+@disk_cache
 def pretrain_loss() -> TracePoly:
     r""":math:`E\|\hat w_1 - w^*\|^2`, :math:`x \sim N(0, \Sigma_0)`, one step from
     :math:`w_0 = 0` (any d)."""
@@ -53,7 +52,7 @@ def pretrain_loss() -> TracePoly:
     )
 
 
-@cache
+@disk_cache
 def pretrain_gradient() -> TracePoly:
     r""":math:`\partial L / \partial \tilde V` of :func:`pretrain_loss`."""
     return pretrain_loss().grad(LETTERS["Vt"])
@@ -79,7 +78,7 @@ def linear_part(grad: TracePoly, letter_name: str = "Vt") -> tuple[TracePoly, Tr
     return C, K
 
 
-@cache
+@disk_cache
 def pretrain_stationary_point_explicit(dd: int) -> tuple[sp.Matrix, dict[str, sp.Matrix]]:
     r"""Index level at dimension ``dd``: the population loss with a generic symmetric
     :math:`\Sigma_0`, differentiated entry by entry and the linear equations
@@ -111,7 +110,7 @@ def block_of(dd: int, i: int, j: int) -> str:
 PATTERN = {("V", "31"), ("W", "13"), ("W", "24")}
 
 
-@cache
+@disk_cache
 def full_gradients_at_pattern(
     dd: int,
     *,

@@ -7,11 +7,19 @@ sparse pattern), ``_lsa`` (forward pass, Gram-matrix fast path, CoT rollout),
 functions), ``_gradients`` (losses and hand-written gradients), ``_training`` (GD, Adam),
 ``_os`` (outcome supervision: OS loss and back-propagation through the rollout,
 Hessian–vector products, Adam/GD training loops), ``_sft`` (SFT in the sparse
-parametrisation: minimisers, ridge paths, GD trajectories), ``_benchmark`` (throughput
-against the matmul peak).
+parametrisation: minimisers, ridge paths, GD trajectories), ``_benchmark`` (time to a
+target standard error against a user's own numpy), ``_frobenius_mc`` (lean Bartlett sampler
+of ‖I + AS‖_F² with a Taylor control variate).
 """
 
-from ._benchmark import matmul_peak, rng_normals_per_s, run_benchmark
+from ._benchmark import (
+    format_benchmark,
+    matmul_peak,
+    rng_normals_per_s,
+    run_benchmark,
+    user_baseline_estimate,
+    user_baseline_samples,
+)
 from ._embedding import (
     Blocks,
     block_slices,
@@ -28,6 +36,7 @@ from ._estimators import (
     one_step_error_samples,
     wishart_sandwich_samples,
 )
+from ._frobenius_mc import FrobeniusSampler, frobenius_risk_cv_samples, taylor_gradient
 from ._gradients import (
     PromptData,
     last_column_loss_and_grad,
@@ -52,9 +61,11 @@ from ._montecarlo import (
     CVEstimate,
     Estimate,
     RunningMoments,
+    SizedEstimate,
     mc_estimate,
     mc_estimate_cv,
     mc_estimate_to_precision,
+    mc_to_precision,
     normal_two_sided_p,
     samples_for_precision,
     two_sample_z,
@@ -109,10 +120,12 @@ __all__ = [
     "Blocks",
     "CVEstimate",
     "Estimate",
+    "FrobeniusSampler",
     "GDResult",
     "NewtonResult",
     "PromptData",
     "RunningMoments",
+    "SizedEstimate",
     "StableStep",
     "TrainResult",
     "adam",
@@ -127,6 +140,8 @@ __all__ = [
     "embedding_dim",
     "extract_pattern",
     "first_order_weights",
+    "format_benchmark",
+    "frobenius_risk_cv_samples",
     "frobenius_risk_samples",
     "gd_fixed_step",
     "gradient_descent",
@@ -145,6 +160,7 @@ __all__ = [
     "mc_estimate",
     "mc_estimate_cv",
     "mc_estimate_to_precision",
+    "mc_to_precision",
     "minimise_sft_loss",
     "newton_minimise",
     "normal_two_sided_p",
@@ -183,9 +199,12 @@ __all__ = [
     "sft_statistics",
     "sparse_sft_loss_and_grad",
     "sparse_weights",
+    "taylor_gradient",
     "theorem_b1_terms_finite",
     "top_hessian_eigenvalue",
     "two_sample_z",
+    "user_baseline_estimate",
+    "user_baseline_samples",
     "wishart_sandwich_samples",
     "z_critical",
 ]

@@ -1,65 +1,93 @@
-r"""Throughput of the one-step-error simulators against the machine's matmul peak.
+r"""Time to a target standard error: the project's estimators against a user's own numpy.
 
-Three simulators of the same random variable :math:`\|\hat w_1 - w^*\|^2` (paper (5.1)):
+The random variable is the one-step test error of the LSA, :math:`\|\hat w - w^*\|^2` with
+:math:`\hat w = -\tilde V S w^*`, :math:`S = X^\top X/n` (paper (5.1), :math:`\tilde W = I`,
+:math:`w_0 = 0`), :math:`x_i \sim N(0, C)`, :math:`w^* \sim N(0, I_d)`; its mean is
+:math:`E\|I + \tilde V S\|_F^2`. Speed is **time to relative standard error** ``rel_se``
+(default 1e-3), i.e. (variance per sample) / (rel_se · mean)² samples at the measured rate:
 
-* ``naive``: :func:`numerics.one_step_error_naive` — Python loop, full forward pass per prompt;
-* ``tokens``: :func:`numerics.one_step_error_samples` with ``method="tokens"`` — batched,
-  draws the n tokens of every prompt;
-* ``wishart``: the same with ``method="wishart"`` — samples S by Bartlett's decomposition.
+* ``user numpy`` — :func:`user_baseline_samples`: what a competent user writes (draw X and
+  w*, ŵ by einsum, mean and SE of the squared error in batches; no tricks);
+* ``tokens`` — :func:`numerics.one_step_error_samples` (``method="tokens"``): the real
+  forward pass on real prompts (the reference path);
+* ``wishart`` — the same forward pass with S drawn by Bartlett and G from sufficient statistics;
+* ``frobenius`` — w* integrated out (:math:`E_w\|Mw\|^2 = \|M\|_F^2`), S by Bartlett
+  (:class:`numerics.FrobeniusSampler`), no control;
+* ``frobenius+cv`` — the same with the Taylor control :math:`\langle G, S - C\rangle`
+  (mean 0 from :math:`E[S] = C`), run **end to end** by :func:`numerics.mc_to_precision`
+  (pilot, sizing and main run all timed; its time is measured, not extrapolated).
 
-The covariance is a dense Toeplitz matrix :math:`C_{ij} = 2^{-|i-j|}` (a diagonal C would take
-the samplers' row-scaling shortcut and skip the :math:`g L^\top`, :math:`LA` products).
-Effective GFLOP/s count only the dominant dense matmuls of one prompt (D = 2d + 2):
+For the first four the time is extrapolated: rate and variance are measured on a run of about
+``seconds`` (at least ``min_samples`` draws). Every estimator is measured side by side in one
+process, in each of ``repeats`` rounds; ratios to the baseline are per round (median, min).
 
-* tokens: :math:`2nd^2` (features :math:`g L^\top`) + :math:`2nd^2` (:math:`X^\top X`) +
-  :math:`6D^2` (last column :math:`Wz`, :math:`G(Wz)`, :math:`V(\cdot)`);
-* wishart: :math:`2d^3` (:math:`L A`) + :math:`2d^3` (:math:`T T^\top`) + :math:`6D^2`.
-
-A second ceiling is the random-number generator: tokens need :math:`nd + d` variates per prompt,
-wishart :math:`d(d-1)/2 + 2d` (normals, chi-squares and the task). ``rng_bound_prompts_per_s``
-= (normals/s of ``Generator.standard_normal``) / variates per prompt.
-
-Run ``python -m numerics._benchmark`` to print the JSON.
+Ceilings: ``fraction_of_rng_bound`` = samples/s ÷ (normals/s of ``Generator.standard_normal``
+÷ variates per sample); ``fraction_of_flop_bound`` = samples/s × flops per sample ÷ the
+single-call float64 matmul peak. The covariance is the dense Toeplitz
+:math:`C_{ij} = 2^{-|i-j|}` and :math:`\tilde V = -I/(1 + (d+1)/n)`.
 """
 
 from __future__ import annotations
 
-import json
 import os
+import statistics
 import time
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ._estimators import one_step_error_naive, one_step_error_samples
+from ._estimators import one_step_error_samples
+from ._frobenius_mc import FrobeniusSampler
+from ._montecarlo import mc_to_precision
 from ._validation import CHUNK_FLOATS, check_float, check_int
 
-VARIATE_MODEL = {
-    "tokens": "n*d + d per prompt (features, task)",
-    "wishart": "d*(d-1)/2 + 2*d per prompt (Bartlett normals and chi-squares, task)",
-}
-
-FLOP_MODEL = {
-    "tokens": "4*n*d^2 + 6*D^2 per prompt (features g L^T, Gram X^T X, last column)",
-    "wishart": "4*d^3 + 6*D^2 per prompt (Bartlett L A, T T^T, last column)",
-    "matmul": "2*N^3 per N x N float64 matmul",
-}
+CASES = ((4, 16), (20, 40), (50, 100), (64, 256))
+ESTIMATORS = ("user numpy", "tokens", "wishart", "frobenius", "frobenius+cv")
 
 
-def _timed(fn: Callable[[], int], seconds: float) -> tuple[float, int, float]:
-    """Call fn() (returns items processed) until ``seconds`` elapse; (items/s, items, s)."""
-    fn()  # warm-up: allocations, BLAS thread start-up
-    items, t0 = 0, time.perf_counter()
-    while True:
-        items += fn()
-        elapsed = time.perf_counter() - t0
-        if elapsed >= seconds:
-            return items / elapsed, items, elapsed
+def user_baseline_samples(
+    V_tilde: np.ndarray, C: np.ndarray, n: int, rng: np.random.Generator, size: int
+) -> np.ndarray:
+    r"""A user's plain vectorised numpy: ``size`` draws of :math:`\|\hat w - w^*\|^2`.
+
+    ``X = N(0, I) (size, n, d) @ chol(C)^T``, ``w ~ N(0, I)``, ``y = X w``,
+    :math:`\hat w = -\tilde V X^\top y / n` (einsum), squared error per prompt.
+    """
+    d = C.shape[0]
+    L = np.linalg.cholesky(C)
+    X = rng.standard_normal((size, n, d)) @ L.T
+    w = rng.standard_normal((size, d))
+    y = np.einsum("bnd,bd->bn", X, w)
+    w_hat = -np.einsum("bnd,bn->bd", X, y) @ V_tilde.T / n
+    e = w_hat - w
+    return np.einsum("bd,bd->b", e, e)
 
 
-def matmul_peak(seconds: float = 1.0, sizes: Sequence[int] = (256, 512, 1024, 2048)) -> dict:
+def user_baseline_estimate(
+    V_tilde: np.ndarray,
+    C: np.ndarray,
+    n: int,
+    rng: np.random.Generator,
+    n_samples: int,
+    batch: int = 4096,
+) -> tuple[float, float, float]:
+    """The user's estimator: running sums over batches; ``(mean, stderr, variance)``."""
+    s = s2 = 0.0
+    done = 0
+    while done < n_samples:
+        b = min(batch, n_samples - done)
+        err = user_baseline_samples(V_tilde, C, n, rng, b)
+        s += float(err.sum())
+        s2 += float(err @ err)
+        done += b
+    m = s / n_samples
+    var = max(s2 - n_samples * m * m, 0.0) / (n_samples - 1)
+    return m, float(np.sqrt(var / n_samples)), var
+
+
+def matmul_peak(seconds: float = 1.0, sizes: Sequence[int] = (256, 512, 1024)) -> dict:
     r"""Best float64 square-matmul rate :math:`2N^3/t` over ``sizes`` (GFLOP/s), with about
-    ``seconds`` in total; numpy's BLAS with its default threads."""
+    ``seconds`` in total; numpy's BLAS with its configured threads."""
     rng = np.random.default_rng(0)
     by_size = {}
     for N in sizes:
@@ -95,99 +123,205 @@ def rng_normals_per_s(seconds: float = 0.5) -> float:
     return N / best
 
 
-def _case(d: int, n: int, seconds: float, peak: float, normals_per_s: float) -> dict:
-    rng = np.random.default_rng(12345)
+def _setting(d: int, n: int) -> tuple[np.ndarray, np.ndarray]:
     idx = np.arange(d)
     C = 0.5 ** np.abs(idx[:, None] - idx[None, :])
-    V_tilde = -np.eye(d) / (1.0 + 1.0 / n + d / n)
+    return -np.eye(d) / (1.0 + (d + 1.0) / n), C
+
+
+def _models(d: int, n: int, fs: FrobeniusSampler) -> tuple[dict, dict]:
     D = 2 * d + 2
-    batch = int(min(4096, max(16, CHUNK_FLOATS // (n * d + D * D))))
-    n_naive = 16
-
-    def naive() -> int:
-        one_step_error_naive(V_tilde, C, n, rng, n_naive)
-        return n_naive
-
-    def tokens() -> int:
-        one_step_error_samples(V_tilde, C, n, rng, batch, method="tokens", batch_size=batch)
-        return batch
-
-    def wishart() -> int:
-        one_step_error_samples(V_tilde, C, n, rng, batch, method="wishart", batch_size=batch)
-        return batch
-
     flops = {
+        "user numpy": 2.0 * n * d * d + 4.0 * n * d + 2.0 * d * d,
         "tokens": 4.0 * n * d * d + 6.0 * D * D,
         "wishart": 4.0 * d**3 + 6.0 * D * D,
+        "frobenius": fs.flops_per_sample(),
+        "frobenius+cv": fs.flops_per_sample(),
     }
     variates = {
-        "naive": n * d + d,
+        "user numpy": n * d + d,
         "tokens": n * d + d,
-        "wishart": d * (d - 1) // 2 + 2 * d,
+        "wishart": d * (d + 1) // 2 + d,
+        "frobenius": fs.variates_per_sample(),
+        "frobenius+cv": fs.variates_per_sample(),
     }
-    out: dict = {"d": d, "n": n, "batch": batch}
-    for name, fn in (("naive", naive), ("tokens", tokens), ("wishart", wishart)):
-        rate, items, elapsed = _timed(fn, seconds)
-        rng_bound = normals_per_s / variates[name]
-        rec = {
-            "prompts_per_s": rate,
-            "prompts": items,
-            "seconds": elapsed,
-            "variates_per_prompt": variates[name],
-            "rng_bound_prompts_per_s": rng_bound,
-            "fraction_of_rng_bound": rate / rng_bound,
-        }
-        if name in flops:
-            g = rate * flops[name] / 1e9
-            rec.update(flops_per_prompt=flops[name], gflops=g, fraction_of_peak=g / peak)
+    return flops, variates
+
+
+def _rate_and_variance(
+    draw: Callable[[int], np.ndarray], batch: int, seconds: float, min_samples: int
+) -> dict:
+    """Draw batches for about ``seconds`` (and at least ``min_samples``); rate, mean, var."""
+    draw(min(batch, 64))  # warm-up
+    chunks, count, t0 = [], 0, time.perf_counter()
+    while True:
+        chunks.append(draw(batch))
+        count += batch
+        elapsed = time.perf_counter() - t0
+        if elapsed >= seconds and count >= min_samples:
+            break
+    y = np.concatenate(chunks)
+    return {
+        "samples": int(count),
+        "seconds": elapsed,
+        "samples_per_s": count / elapsed,
+        "mean": float(y.mean()),
+        "variance_per_sample": float(y.var(ddof=1)),
+    }
+
+
+def _one_round(
+    d: int, n: int, rng: np.random.Generator, seconds: float, min_samples: int, rel_se: float
+) -> dict:
+    V, C = _setting(d, n)
+    fs = FrobeniusSampler(V, C, n)
+    batch = int(min(4096, max(16, CHUNK_FLOATS // (n * d + (2 * d + 2) ** 2))))
+    draws = {
+        "user numpy": lambda b: user_baseline_samples(V, C, n, rng, b),
+        "tokens": lambda b: one_step_error_samples(V, C, n, rng, b, method="tokens"),
+        "wishart": lambda b: one_step_error_samples(V, C, n, rng, b, method="wishart"),
+        "frobenius": lambda b: fs(rng, b)[0],
+    }
+    out = {}
+    for name, draw in draws.items():
+        rec = _rate_and_variance(draw, batch, seconds, min_samples)
+        need = rec["variance_per_sample"] / (rel_se * rec["mean"]) ** 2
+        rec.update(samples_needed=need, time_to_target_s=need / rec["samples_per_s"])
+        rec["how"] = "extrapolated: samples needed / measured rate"
         out[name] = rec
-    out["speedup_tokens_vs_naive"] = out["tokens"]["prompts_per_s"] / out["naive"]["prompts_per_s"]
-    out["speedup_wishart_vs_tokens"] = (
-        out["wishart"]["prompts_per_s"] / out["tokens"]["prompts_per_s"]
+    t0 = time.perf_counter()
+    est = mc_to_precision(
+        fs, rng, rel_se=rel_se, control_means=np.zeros(1), pilot=256, min_samples=64,
+        max_samples=100_000_000,
     )
+    wall = time.perf_counter() - t0
+    total = est.n_samples + est.n_pilot
+    out["frobenius+cv"] = {
+        "samples": int(total),
+        "seconds": wall,
+        "samples_per_s": total / wall,
+        "mean": float(est.mean),
+        "variance_per_sample": est.variance,
+        "samples_needed": float(est.n_samples),
+        "time_to_target_s": wall,
+        "achieved_rel_se": float(est.stderr / abs(est.mean)),
+        "variance_reduction": est.variance_reduction,
+        "how": "measured end to end (pilot of 256 + sizing + main run)",
+    }
     return out
 
 
 def run_benchmark(
     *,
-    seconds_per_case: float = 2.0,
-    cases: Sequence[tuple[int, int]] = ((4, 16), (16, 64), (64, 256)),
-    matmul_sizes: Sequence[int] = (256, 512, 1024, 2048),
+    seconds_per_case: float = 1.0,
+    cases: Sequence[tuple[int, int]] = CASES,
+    repeats: int = 3,
+    rel_se: float = 1e-3,
+    min_samples: int = 500,
+    matmul_sizes: Sequence[int] = (256, 512, 1024),
+    seed: int = 12345,
 ) -> dict:
-    r"""Measure matmul peak and one-step-error Monte Carlo throughput; JSON-serialisable dict.
+    r"""Time to relative SE ``rel_se`` of every estimator (module docstring) at each (d, n).
 
-    For every ``(d, n)`` in ``cases`` each simulator runs for about ``seconds_per_case``
-    seconds (after one warm-up call); the matmul peak gets ``seconds_per_case`` in total.
-    Effective GFLOP/s = prompts/s × flops per prompt (see :data:`FLOP_MODEL`), and
-    ``fraction_of_peak`` = that / matmul peak; ``fraction_of_rng_bound`` = prompts/s over
-    (normals/s ÷ variates per prompt, :data:`VARIATE_MODEL`).
-
-    Returns:
-        ``{"environment", "matmul_peak", "rng_normals_per_s", "cases", "flop_model",
-        "variate_model"}``.
+    Returns a JSON-serialisable dict: ``environment``, ``rel_se``, ``matmul_peak``,
+    ``rng_normals_per_s`` and ``cases``; each case has ``rounds`` (per round, per estimator:
+    rate, mean, variance per sample, samples needed, time to target) and ``summary`` (per
+    estimator: medians and minima over rounds, ``ratio_median``/``ratio_min`` = baseline time
+    ÷ estimator time per round, ``fraction_of_rng_bound``, ``fraction_of_flop_bound``).
     """
     seconds = check_float("seconds_per_case", seconds_per_case, lo=0.0, lo_open=True)
+    repeats = check_int("repeats", repeats, min_value=1)
+    rel_se = check_float("rel_se", rel_se, lo=0.0, lo_open=True)
+    min_samples = check_int("min_samples", min_samples, min_value=2)
     checked = []
     for i, case in enumerate(cases):
         if not isinstance(case, tuple | list) or len(case) != 2:
             raise ValueError(f"cases[{i}] must be a pair (d, n), got {case!r}")
-        checked.append((check_int("d", case[0], min_value=1), check_int("n", case[1], min_value=1)))
+        checked.append(
+            (check_int("d", case[0], min_value=1), check_int("n", case[1], min_value=1))
+        )
     sizes = tuple(check_int("matmul_sizes entry", s, min_value=1) for s in matmul_sizes)
-    peak = matmul_peak(seconds, sizes)
+    peak = matmul_peak(min(seconds, 1.0), sizes)
     normals = rng_normals_per_s(min(seconds, 0.5))
+    rng = np.random.default_rng(seed)
+    rounds = {c: [] for c in checked}
+    for _ in range(repeats):  # rounds outermost: load drift hits every case alike
+        for d, n in checked:
+            rounds[(d, n)].append(_one_round(d, n, rng, seconds, min_samples, rel_se))
+    out_cases = []
+    for d, n in checked:
+        V, C = _setting(d, n)
+        flops, variates = _models(d, n, FrobeniusSampler(V, C, n))
+        rs = rounds[(d, n)]
+        summary = {}
+        for name in ESTIMATORS:
+            ttt = [r[name]["time_to_target_s"] for r in rs]
+            ratios = [r["user numpy"]["time_to_target_s"] / r[name]["time_to_target_s"] for r in rs]
+            rate = statistics.median(r[name]["samples_per_s"] for r in rs)
+            summary[name] = {
+                "time_to_target_median_s": statistics.median(ttt),
+                "time_to_target_min_s": min(ttt),
+                "variance_per_sample_median": statistics.median(
+                    r[name]["variance_per_sample"] for r in rs
+                ),
+                "samples_per_s_median": rate,
+                "ratio_median": statistics.median(ratios),
+                "ratio_min": min(ratios),
+                "variates_per_sample": variates[name],
+                "flops_per_sample": flops[name],
+                "fraction_of_rng_bound": rate * variates[name] / normals,
+                "fraction_of_flop_bound": rate * flops[name] / (peak["gflops"] * 1e9),
+            }
+        out_cases.append({"d": d, "n": n, "summary": summary, "rounds": rs})
     return {
         "environment": {
             "numpy": np.__version__,
             "cpu_count": os.cpu_count(),
+            "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS"),
             "seconds_per_case": seconds,
+            "repeats": repeats,
+            "seed": seed,
         },
+        "rel_se": rel_se,
         "matmul_peak": peak,
         "rng_normals_per_s": normals,
-        "cases": [_case(d, n, seconds, peak["gflops"], normals) for d, n in checked],
-        "flop_model": dict(FLOP_MODEL),
-        "variate_model": dict(VARIATE_MODEL),
+        "cases": out_cases,
     }
 
 
+def format_benchmark(result: dict) -> str:
+    """An aligned table of :func:`run_benchmark`'s dict."""
+    env = result["environment"]
+    head = (
+        f"time to relative SE {result['rel_se']:g} of E‖ŵ − w*‖² "
+        f"({env['repeats']} rounds, side by side; matmul peak "
+        f"{result['matmul_peak']['gflops']:.1f} GFLOP/s, "
+        f"{result['rng_normals_per_s'] / 1e6:.0f} M normals/s, "
+        f"OPENBLAS_NUM_THREADS={env['OPENBLAS_NUM_THREADS']})"
+    )
+    cols = (
+        f"{'(d, n)':<10} {'estimator':<13} {'var/sample':>11} {'samples/s':>11} "
+        f"{'t median':>9} {'t min':>9} {'× user med':>10} {'× user min':>10} "
+        f"{'RNG bnd':>8} {'FLOP bnd':>8}"
+    )
+    lines = [head, cols, "-" * len(cols)]
+    for case in result["cases"]:
+        dn = f"({case['d']}, {case['n']})"
+        for name, s in case["summary"].items():
+            lines.append(
+                f"{dn:<10} {name:<13} "
+                f"{s['variance_per_sample_median']:>11.4g} {s['samples_per_s_median']:>11.4g} "
+                f"{s['time_to_target_median_s']:>8.3g}s {s['time_to_target_min_s']:>8.3g}s "
+                f"{s['ratio_median']:>9.3g}× {s['ratio_min']:>9.3g}× "
+                f"{100 * s['fraction_of_rng_bound']:>7.1f}% "
+                f"{100 * s['fraction_of_flop_bound']:>7.1f}%"
+            )
+    lines.append(
+        "t: time to the target SE (frobenius+cv measured end to end, the others extrapolated "
+        "from measured rate and variance); × user: baseline time ÷ estimator time per round."
+    )
+    return "\n".join(lines)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    print(json.dumps(run_benchmark(seconds_per_case=1.0), indent=2))
+    print(format_benchmark(run_benchmark()))

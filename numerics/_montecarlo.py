@@ -10,6 +10,7 @@ A *sample function* has the signature ``sample_fn(rng, size) -> array (size, ...
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from statistics import NormalDist
@@ -407,3 +408,147 @@ def normal_two_sided_p(z: ArrayLike) -> float | np.ndarray:
     zz = np.abs(np.asarray(z, dtype=np.float64))
     p = np.vectorize(lambda t: math.erfc(t / math.sqrt(2.0)), otypes=[np.float64])(zz)
     return _scalarize(p)
+
+
+@dataclass(frozen=True)
+class SizedEstimate(Estimate):
+    r"""An estimate whose sample count was sized from a pilot (see :func:`mc_to_precision`).
+
+    Extra fields: ``n_pilot`` (pilot draws, not in the mean); ``pilot_variance`` — the
+    largest per-sample variance on the pilot (of the adjusted values with controls);
+    ``variance`` — the per-sample variance on the main draws (largest component);
+    ``n_needed`` — :math:`s^2_{\text{pilot}}/(\text{rel\_se}\cdot|\bar y_{\text{pilot}}|)^2`;
+    ``limited_by`` — ``"precision"``, ``"max_samples"`` or ``"time"`` (what fixed N);
+    ``coef`` — the pilot-fitted control coefficients (None without controls);
+    ``variance_reduction`` — main-draw variance of Y over that of the adjusted values
+    (1.0 without controls).
+    """
+
+    n_pilot: int
+    pilot_variance: float
+    variance: float
+    n_needed: float
+    limited_by: str
+    target_rel_se: float
+    coef: np.ndarray | None = None
+    variance_reduction: float = 1.0
+
+    def describe(self) -> str:
+        """One line: how the estimate got its sample count."""
+        cv = ""
+        if self.coef is not None:
+            cv = f", control variates cut the variance {self.variance_reduction:.3g}×"
+        return (
+            f"pilot {self.n_pilot} draws → variance per sample {self.pilot_variance:.4g} → "
+            f"N = {self.n_samples} for rel. SE {self.target_rel_se:g} (limited by "
+            f"{self.limited_by}); variance per sample on the main draws {self.variance:.4g}{cv}"
+        )
+
+
+def _pull(sample_fn, rng, size, p):
+    if p is None:
+        y = _draw(sample_fn, rng, size)
+        return y.reshape(size, -1), None, y.shape[1:]
+    y, x = _draw_pair(sample_fn, rng, size, p)
+    return y.reshape(size, -1), x, y.shape[1:]
+
+
+def mc_to_precision(
+    sample_fn: SampleFn,
+    rng: np.random.Generator,
+    *,
+    rel_se: float,
+    control_means: ArrayLike | None = None,
+    scale: float | None = None,
+    pilot: int = 2000,
+    min_samples: int = 2000,
+    max_samples: int = 1_000_000,
+    max_seconds: float | None = None,
+    batch_size: int = 4096,
+) -> SizedEstimate:
+    r"""Monte Carlo (optionally with control variates) sized to a target standard error.
+
+    1. **Pilot**: ``pilot`` draws. Without controls, :math:`s^2` is their sample variance;
+       with controls (``sample_fn`` returns ``(values, controls)`` whose means are
+       ``control_means``), c is the least-squares fit of the centred values on the centred
+       controls and :math:`s^2` the variance of :math:`Y - c^\top X` on the pilot.
+    2. **Size**: :math:`N = \lceil s^2 / (\text{rel\_se}\cdot\text{scale})^2\rceil` with
+       scale = ``scale`` or the pilot's :math:`\max_j|\bar y_j|`, clipped to
+       ``[min_samples, max_samples]`` and, if ``max_seconds`` is given, to what the pilot's
+       time per draw allows (only for benchmarks: a time bound makes N machine-dependent).
+    3. **Main run**: N *fresh* draws, :math:`\hat\theta = \frac1N\sum_j (Y_j - c^\top(X_j - \mu))`.
+       N and c depend only on the pilot, so the estimate is unbiased
+       (:math:`E[X_j] = \mu`). The stderr is the main run's own.
+
+    Returns:
+        :class:`SizedEstimate`.
+    """
+    rel_se = check_float("rel_se", rel_se, lo=0.0, lo_open=True)
+    min_samples = check_int("min_samples", min_samples, min_value=2)
+    max_samples = check_int("max_samples", max_samples, min_value=min_samples)
+    batch = check_int("batch_size", batch_size, min_value=1)
+    check_rng(rng)
+    mu = None
+    p = None
+    if control_means is not None:
+        mu = as_float_array("control_means", control_means).reshape(-1)
+        p = mu.shape[0]
+        if p < 1:
+            raise ValueError("control_means must have at least one entry, got an empty array")
+    pilot = check_int("pilot", pilot, min_value=2 if p is None else p + 2)
+
+    t0 = time.perf_counter()
+    yp, xp, shape = _pull(sample_fn, rng, pilot, p)
+    t_per = (time.perf_counter() - t0) / pilot
+    coef = None
+    if p is not None:
+        coef, *_ = np.linalg.lstsq(xp - xp.mean(axis=0), yp - yp.mean(axis=0), rcond=None)
+        adj_p = yp - (xp - mu) @ coef
+    else:
+        adj_p = yp
+    pil = RunningMoments().update(adj_p)
+    s2 = float(np.max(pil.variance))
+    ref = float(np.max(np.abs(pil.mean))) if scale is None else float(scale)
+    need = float("inf") if ref == 0.0 else s2 / (rel_se * ref) ** 2
+    N = max_samples if not np.isfinite(need) else int(np.ceil(need))
+    limited = "precision"
+    if max_samples < N:
+        N, limited = max_samples, "max_samples"
+    if max_seconds is not None and t_per > 0:
+        by_time = int(max_seconds / t_per)
+        if by_time < N:
+            N, limited = by_time, "time"
+    N = max(N, min_samples)
+
+    adj, raw = RunningMoments(), RunningMoments()
+    done = 0
+    while done < N:
+        b = min(batch, N - done)
+        y, x, sh = _pull(sample_fn, rng, b, p)
+        if sh != shape:
+            raise ValueError(f"values shape {sh} changed from the pilot's {shape}")
+        raw.update(y)
+        adj.update(y if p is None else y - (x - mu) @ coef)
+        done += b
+
+    def _shape(a):
+        return _scalarize(np.asarray(a).reshape(shape))
+
+    var_adj = float(np.max(adj.variance))
+    vr = 1.0
+    if p is not None:
+        var_raw = float(np.max(raw.variance))
+        vr = var_raw / var_adj if var_adj > 0 else float("inf")
+    return SizedEstimate(
+        mean=_shape(adj.mean),
+        stderr=_shape(adj.stderr),
+        n_samples=adj.count,
+        n_pilot=pilot,
+        pilot_variance=s2,
+        variance=var_adj,
+        n_needed=need,
+        limited_by=limited,
+        target_rel_se=rel_se,
+        coef=None if coef is None else coef.reshape(p, *shape),
+        variance_reduction=vr,
+    )

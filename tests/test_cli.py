@@ -82,6 +82,8 @@ BAD = [
     (["at", "lemma_A1", "--set", "Sigma"], "set='Sigma' is invalid"),
     (["at", "sparsity_preserved"], "has no simulable quantity"),
     (["bench", "--seconds", "0"], "seconds=0.0 is invalid"),
+    (["bench", "--repeats", "0"], "repeats=0 is invalid"),
+    (["bench", "--repeats", "x"], "repeats='x' is invalid"),
     (["bench", "--figures", "fig_9"], "figure id 'fig_9' is unknown"),
     (["bench", "--figures", "--tier", "huge"], "tier='huge' is invalid"),
     (["frobnicate"], "invalid choice"),

@@ -33,6 +33,7 @@ import sympy as sp
 
 import numerics
 from derivations._asymptotics import ASYM, bisect_root, solve_v
+from derivations._cache import disk_cache
 from theory._claim import Check, Claim
 from theory._verdict import Evidence, Outcome, z_test
 
@@ -348,6 +349,7 @@ def _finite(value: sp.Expr) -> bool:
     return value.is_number and not value.has(sp.zoo, sp.oo, -sp.oo, sp.nan)
 
 
+@disk_cache
 def _canonical(expr: sp.Expr, other: sp.Expr, branch: str, beta_q, w_q) -> sp.Expr:
     """β < 1: β → β(q); the w's stay free symbols (a sharper test of the block algebra) unless
     q appears on either side, when w_k → w_k(q)."""
@@ -357,6 +359,16 @@ def _canonical(expr: sp.Expr, other: sp.Expr, branch: str, beta_q, w_q) -> sp.Ex
             expr = expr.subs(dict(zip(ws, w_q, strict=True)))
         expr = expr.subs(ASYM.beta, beta_q)
     return expr
+
+
+@disk_cache
+def _beta_w_of_q() -> tuple[sp.Expr, tuple[sp.Expr, ...]]:
+    """β(q) and w_k(q) from the derived Lemma C.1 relation (seed-independent: cached)."""
+    from derivations._asymptotics import projector_limit
+
+    eq, w_generic = projector_limit()
+    a_sq = {ASYM.a1sq: ASYM.a1**2, ASYM.a2sq: ASYM.a2**2}
+    return sp.solve(eq, ASYM.beta)[0].subs(a_sq), tuple(w.subs(a_sq) for w in w_generic)
 
 
 @dataclass
@@ -370,14 +382,9 @@ class SymbolicLimit(Check):
     name: str = field(default="symbolic_limit", init=False)
 
     def run(self, claim: Claim, ctx: RunContext) -> list[Evidence]:
-        from derivations._asymptotics import projector_limit
-
         formula: AsymptoticFormula = claim.formula
         derived = ctx.cached(("asymptotic_derivation", self.derive.__name__), self.derive)
-        eq, w_generic = projector_limit()
-        a_sq = {ASYM.a1sq: ASYM.a1**2, ASYM.a2sq: ASYM.a2**2}
-        beta_q = sp.solve(eq, ASYM.beta)[0].subs(a_sq)
-        w_q = tuple(w.subs(a_sq) for w in w_generic)
+        beta_q, w_q = _beta_w_of_q()
         _, rng = ctx.rng("symbolic_limit", claim.id)
         out = []
         for name, branches in derived.items():

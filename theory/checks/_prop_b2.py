@@ -22,6 +22,7 @@ import numpy as np
 import sympy as sp
 
 from derivations._asymptotics import ASYM as X
+from derivations._cache import disk_cache
 from theory._claim import Check, Claim
 from theory._verdict import Evidence, Outcome
 
@@ -116,6 +117,7 @@ def _ev(label, ok, detail, kind="symbolic", **kw) -> Evidence:
     )
 
 
+@disk_cache
 def _lim0(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
     """Limit var → 0 of a univariate rational function (all other symbols are numbers):
     cancel, then leading behaviour from the numerator and denominator orders."""
@@ -136,7 +138,13 @@ def _lim_inf(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
 
 
 def _beta_of_q(st: PropB2Statements) -> sp.Expr:
-    return sp.solve(st.equation, X.beta)[0]
+    return _solve_first(st.equation, X.beta)
+
+
+@disk_cache
+def _solve_first(equation: sp.Expr, var: sp.Symbol) -> sp.Expr:
+    """The first root ``sp.solve`` gives (seed-independent: cached on disk)."""
+    return sp.solve(equation, var)[0]
 
 
 class PropB2Symbolic(Check):

@@ -13,6 +13,7 @@ from theory._params import random_covariance, random_matrix
 from theory._validation import InvalidArgument
 from theory.quantities._base import Point, Quantity, SimulationResult
 from theory.quantities._mc import monte_carlo
+from theory.quantities._moments import FROBENIUS_ESTIMATOR
 
 __all__ = ["NextIterate", "OneStepTestError"]
 
@@ -123,12 +124,30 @@ class OneStepTestError(Quantity):
         return pts
 
     def simulate(self, point, rng, ctx) -> SimulationResult:
+        r"""Rule: w* is integrated out exactly (:math:`E_w\|Mw\|^2 = \|M\|_F^2` for
+        :math:`w \sim N(0, I)`, :math:`M = I + \tilde V S`: :math:`E[ww^\top] = I` is the
+        task prior's definition), then :math:`\|I + \tilde V S\|_F^2` is estimated by the lean
+        Bartlett sampler with the Taylor control (mean from :math:`E[S] = \Sigma`). That first
+        step is itself Prop. 5.1's first equality, which ``prop_5_1``'s *paired* check tests
+        with the raw token-level forward pass (:meth:`simulate_forward`)."""
+        Vt, Sig, n = point.matrices["Vt"], point.matrices["Sigma"], point.n
+        res = monte_carlo(
+            None,
+            rng,
+            ctx.tier,
+            controls=numerics.FrobeniusSampler(Vt, Sig, n),
+            control_means=np.zeros(1),
+            estimator="w* integrated out (E_w‖Mw‖² = ‖M‖_F²); " + FROBENIUS_ESTIMATOR,
+        )
+        return res
+
+    def simulate_forward(self, point, rng, ctx) -> SimulationResult:
+        """The raw reference: real prompts (tokens), full forward pass, w* drawn."""
         Vt, Sig, n = point.matrices["Vt"], point.matrices["Sigma"], point.n
 
         def sample(r, size):
             return numerics.one_step_error_samples(Vt, Sig, n, r, size, method="tokens")
 
-        res = monte_carlo(sample, rng, ctx.tier)
-        return SimulationResult(
-            res.mean, res.stderr, res.n_samples, "real prompts (tokens), full forward pass"
+        return monte_carlo(
+            sample, rng, ctx.tier, estimator="real prompts (tokens), full forward pass"
         )

@@ -72,6 +72,14 @@ class WishartSandwich(Quantity):
         )
 
 
+#: Rule: a quantity that depends on a prompt only through S is drawn from S's own law
+#: (Bartlett), with the one control whose mean follows from E[S] = Σ (a definition).
+FROBENIUS_ESTIMATOR = (
+    "S by Bartlett's decomposition (no tokens, no Gram matrix); control ⟨G, S − Σ⟩, "
+    "G = 2Aᵀ(I + AΣ), mean 0 from E[S] = Σ only"
+)
+
+
 class FrobeniusRisk(Quantity):
     r""":math:`E\|I + A\hat\Sigma\|_F^2`, :math:`\hat\Sigma` the empirical covariance of ``n``
     draws of :math:`N(0, \Sigma)`."""
@@ -96,11 +104,11 @@ class FrobeniusRisk(Quantity):
 
     def simulate(self, point, rng, ctx) -> SimulationResult:
         A, Sig, n = point.matrices["A"], point.matrices["Sigma"], point.n
-
-        def pairs(r, size):
-            S = numerics.sample_wishart(Sig, n, size, r)
-            return numerics.frobenius_risk_samples(A, S), np.einsum("ij,bji->b", A, S)[:, None]
-
         return monte_carlo(
-            None, rng, ctx.tier, controls=pairs, control_means=np.array([np.trace(A @ Sig)])
+            None,
+            rng,
+            ctx.tier,
+            controls=numerics.FrobeniusSampler(A, Sig, n),
+            control_means=np.zeros(1),
+            estimator=FROBENIUS_ESTIMATOR,
         )
