@@ -4,8 +4,9 @@ Subcommands: ``list`` (the registered claims), ``check`` (verdicts, table or ``-
 ``at`` (one claim at the user's own parameters), ``latex`` (printed and derived formula),
 ``figure`` (a paper figure as PNG + CSV), ``report`` (a self-contained HTML report),
 ``bench`` (time to a target standard error against a user's own numpy). Invalid input prints
-one line ``lsa-verify: error: ...`` naming the parameter and exits with status 2; no input makes it print a traceback (a closed
-stdout ends quietly, a terminal that cannot show Unicode gets ASCII stand-ins).
+one line ``lsa-verify: error: ...`` naming the parameter and exits with status 2; no input
+makes it print a traceback (a closed stdout ends quietly, a terminal that cannot show Unicode
+gets ASCII stand-ins).
 """
 
 from __future__ import annotations
