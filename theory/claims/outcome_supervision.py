@@ -293,6 +293,13 @@ insight_4 = Claim(
         AlignedVsMisaligned(),
     ),
     section="§6",
+    expected="inconclusive",
+    seed_spread={
+        "quick": "root seeds 0–5 (insight_4 alone): 3 confirmed (0, 4, 5), 3 refuted (1, 2, 3) "
+        "by the step-law fit — k exponent −0.68 to −1.97 (printed −2), ρ multiplier 0.926 to "
+        "1.005 (printed 1), each with a regression s.e. (0.008–0.36) far below this seed-to-seed "
+        "spread: the fit's error model does not hold, so its point-null tests cannot decide"
+    },
     lhs_latex=r"\gamma_{\max}",
     derivation=_d1_stable_step,
     notes="`lsa-verify latex` shows 2/H at d = 1, k = 3 (H the Hessian of the derived OS loss, "
