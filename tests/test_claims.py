@@ -179,3 +179,12 @@ def test_paired_check_rejects_a_wrong_pairing(monkeypatch):
     (r,) = run_claims([prop_5_1.with_formula(prop_5_1.formula)], RunContext(seed=0))
     paired = [e for e in r.evidence if e.check == PairedForwardVsFrobenius.name]
     assert any(e.outcome == Outcome.FAIL for e in paired)
+
+
+def test_every_claim_quotes_the_paper_or_names_the_claim_it_extends():
+    ids = {c.id for c in CLAIMS}
+    for c in CLAIMS:
+        if c.extends:
+            assert c.extends in ids and c.statement.startswith("Extension (ours)"), c.id
+        else:
+            assert c.quote, f"{c.id}: the paper's wording and location belong in `quote`"
