@@ -50,12 +50,10 @@ def planted_error(claim: Claim) -> Claim | None:
     """The claim with its printed right-hand side multiplied by 101/100 (the first entry of a
     tuple of printed parts), or ``None`` when the formula is not a sympy expression."""
     f = claim.formula
-    if isinstance(f, sp.Tuple) and len(f) and isinstance(f[0], sp.Basic):
-        wrong = sp.Tuple(PLANTED * f[0], *f[1:])
-    elif isinstance(f, sp.Basic) and not isinstance(f, sp.Tuple):
-        wrong = PLANTED * f
-    else:
+    first = f[0] if isinstance(f, sp.Tuple) and len(f) else f
+    if not isinstance(first, sp.Expr | sp.MatrixExpr):  # relations, claim-specific objects
         return None
+    wrong = sp.Tuple(PLANTED * first, *f[1:]) if isinstance(f, sp.Tuple) else PLANTED * f
     return dataclasses.replace(
         claim, id=f"{claim.id}[×1.01]", formula=wrong, conditions={}, expected="refuted"
     )

@@ -153,7 +153,7 @@ def figure_setting(fig: str, ctx: RunContext) -> FigureSetting:
             tuple(k * d for k in (1, 2, 3)),
             (0.0, 0.01, 0.1),
             tuple(round(f * d) for f in B_FRACTIONS),
-            ctx.pick(24, 10),
+            ctx.pick(48, 10),
         )
     return FigureSetting(
         d,
