@@ -45,20 +45,21 @@ def render_table(
     """The verdict table, then the counter-example behind every refutation."""
     width = max(shutil.get_terminal_size((160, 20)).columns, 120)
     n_stat = sum(e.statistical for r in results for e in r.evidence)
+    idw = max([22, *(len(r.claim.id) for r in results)])
     lines = [
         f"lsa-verify — tier {ctx.tier}, seed {ctx.seed}, family-wise α = {ctx.alpha:g} "
         f"(Holm over {n_stat} statistical tests)",
         "",
-        f"{'claim':<22} {'reference':<34} {'verdict':<15} evidence",
+        f"{'claim':<{idw}} {'reference':<34} {'verdict':<15} evidence",
     ]
     for r in results:
         ref = r.claim.reference if len(r.claim.reference) <= 34 else r.claim.reference[:33] + "…"
         summary = r.summary()
-        room = max(30, width - 72)
+        room = max(30, width - idw - 52)
         if len(summary) > room:
             summary = summary[: room - 1] + "…"
         verdict = str(r.verdict).upper() if r.verdict in _LOUD else str(r.verdict)
-        lines.append(f"{r.claim.id:<22} {ref:<34} {verdict:<15} {summary}")
+        lines.append(f"{r.claim.id:<{idw}} {ref:<34} {verdict:<15} {summary}")
     counts = {v: sum(r.verdict == v for r in results) for v in Verdict}
     tail = f"{len(results)} claims: " + ", ".join(
         f"{counts[v]} {v}" for v in Verdict if counts[v] or v in _ALWAYS_COUNTED

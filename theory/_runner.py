@@ -37,6 +37,9 @@ class ClaimResult:
         cannot = [e for e in ev if e.kind == "cannot_express"]
         if cannot:
             return f"{cannot[0].label}: {cannot[0].detail}"
+        spread = [e for e in ev if e.check == "seed_spread"]
+        if spread and self.verdict == Verdict.INCONCLUSIVE:
+            return f"{spread[0].label}: {spread[0].detail}"
         general = [e for e in ev if e.outcome == Outcome.FAIL and not e.scope]
         fails = general or [e for e in ev if e.outcome == Outcome.FAIL]
         if fails and self.verdict == Verdict.HOLDS_UNDER:
