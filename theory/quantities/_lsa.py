@@ -12,7 +12,7 @@ import numerics
 from theory._params import random_covariance, random_matrix
 from theory._validation import InvalidArgument
 from theory.quantities._base import Point, Quantity, SimulationResult
-from theory.quantities._mc import monte_carlo
+from theory.quantities._mc import LEAN_MIN_SAMPLES, LEAN_PILOT, monte_carlo
 from theory.quantities._moments import FROBENIUS_ESTIMATOR
 
 __all__ = ["NextIterate", "OneStepTestError"]
@@ -137,6 +137,8 @@ class OneStepTestError(Quantity):
             ctx.tier,
             controls=numerics.FrobeniusSampler(Vt, Sig, n),
             control_means=np.zeros(1),
+            min_samples=LEAN_MIN_SAMPLES,
+            pilot=LEAN_PILOT,
             estimator="w* integrated out (E_w‖Mw‖² = ‖M‖_F²); " + FROBENIUS_ESTIMATOR,
         )
         return res

@@ -10,7 +10,7 @@ import derivations._moments as dm
 import numerics
 from theory._params import random_covariance, random_matrix, random_symmetric
 from theory.quantities._base import Point, Quantity, SimulationResult
-from theory.quantities._mc import monte_carlo
+from theory.quantities._mc import LEAN_MIN_SAMPLES, LEAN_PILOT, monte_carlo
 
 __all__ = ["FrobeniusRisk", "WishartSandwich"]
 
@@ -110,5 +110,7 @@ class FrobeniusRisk(Quantity):
             ctx.tier,
             controls=numerics.FrobeniusSampler(A, Sig, n),
             control_means=np.zeros(1),
+            min_samples=LEAN_MIN_SAMPLES,
+            pilot=LEAN_PILOT,
             estimator=FROBENIUS_ESTIMATOR,
         )
