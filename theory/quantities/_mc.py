@@ -39,8 +39,9 @@ def monte_carlo(
 
     A pilot (2000 draws by default) gives the variance per sample, which fixes N for the tier's
     target (at least ``min_samples``, at most the tier's cap). With ``controls`` (a sample
-    function returning ``(values, controls)``) and their exactly known ``control_means``, the control-variate
-    coefficient is fitted on that independent pilot, so the estimate stays unbiased. With
+    function returning ``(values, controls)``) and their exactly known ``control_means``, the
+    control-variate coefficient is fitted on that independent pilot, so the estimate stays
+    unbiased. With
     ``scale`` (for statistics whose mean may be 0), the target standard error is
     ``rel_se · scale`` instead of ``rel_se · |mean|``. The result's ``detail`` names the
     ``estimator`` and says how the sample count was reached.
