@@ -6,7 +6,7 @@
 """
 
 from theory.quantities._base import Point, Quantity, SimulationResult
-from theory.quantities._general import from_functions, wishart_expectation
+from theory.quantities._general import from_functions, gaussian_expectation, wishart_expectation
 from theory.quantities._icl import ICLRisk, icl_risk
 from theory.quantities._lsa import NextIterate, OneStepTestError
 from theory.quantities._moments import FrobeniusRisk, WishartSandwich
@@ -37,6 +37,7 @@ __all__ = [
     "WishartSandwich",
     "frobenius_risk",
     "from_functions",
+    "gaussian_expectation",
     "icl_risk",
     "next_iterate",
     "noisy_query_risk",

@@ -13,7 +13,7 @@ generic symbolic matrices (``d = 1, 2``), and a sampler that draws ``S`` exactly
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -25,8 +25,10 @@ from derivations import (
     Gaussian,
     TracePoly,
     expect,
+    expect_gaussian_vector,
     expect_wishart,
     generic_matrix,
+    generic_vector,
     n,
 )
 from theory._evaluate import evaluate, evaluate_exact
@@ -34,7 +36,7 @@ from theory._params import random_covariance, random_matrix, random_symmetric
 from theory._validation import InvalidArgument, check_choice
 from theory.quantities._base import Point, Quantity, SimulationResult
 
-__all__ = ["from_functions", "wishart_expectation"]
+__all__ = ["from_functions", "gaussian_expectation", "wishart_expectation"]
 
 #: samples per point, per tier (each draw evaluates f in Python: kept small)
 _BUDGET = {"quick": 8_000, "full": 200_000}
@@ -46,16 +48,33 @@ def _shape_kind(expr: sp.Basic) -> str:
     return "scalar"
 
 
-class _WishartExpectation(Quantity):
-    def __init__(self, f: sp.Basic, cov: str, name: str, description: str):
-        self.f, self.cov = f, cov
+#: letters that cannot appear in a Gaussian expectation (not d × d, or not plain matrices)
+_NOT_IN_F = ("X", "Omega", "Phi", "Wp", "one_p")
+
+
+class _GaussianExpectation(Quantity):
+    r""":math:`E[f]` over independent Wishart matrices :math:`S_j = \frac1n X_jX_j^\top`
+    (columns of :math:`X_j` i.i.d. :math:`N(0, C_j)`) and Gaussian vectors
+    :math:`v_k \sim N(0, C_k)` (:math:`C_k = I` when no covariance letter is given)."""
+
+    def __init__(
+        self,
+        f: sp.Basic,
+        wishart: dict[str, str],
+        vectors: dict[str, str | None],
+        name: str,
+        description: str,
+    ):
+        self.f, self.wishart, self.vectors = f, dict(wishart), dict(vectors)
         self.name = name
         self.description = description or f"E[{f}]"
         self.latex = rf"\mathbb{{E}}\left[{sp.latex(f)}\right]"
-        used = sorted({str(m.name) for m in f.atoms(sp.MatrixSymbol)} - {"S"})
-        self.letters = tuple(dict.fromkeys([*used, cov]))
+        random = set(self.wishart) | set(self.vectors)
+        covs = [c for c in [*self.wishart.values(), *self.vectors.values()] if c is not None]
+        used = sorted({str(m.name) for m in f.atoms(sp.MatrixSymbol)} - random)
+        self.letters = tuple(dict.fromkeys([*used, *covs]))
         self.letter_kinds = {
-            x: ("cov" if x == cov else "symmetric" if LETTERS[x].symmetric else "general")
+            x: ("cov" if x in covs else "symmetric" if LETTERS[x].symmetric else "general")
             for x in self.letters
         }
         self.shape = _shape_kind(f)
@@ -69,20 +88,35 @@ class _WishartExpectation(Quantity):
         self.explicit_dims = (1, 2)
 
     def derive(self) -> TracePoly:
+        """Wick's theorem on the trace polynomial of ``f``, every family at once."""
         poly = TracePoly.from_sympy(self.f, LETTERS)
-        return expect(poly, [Gaussian(LETTERS["S"], "outer", LETTERS[self.cov], n)])
+        families = [Gaussian(LETTERS[s], "outer", LETTERS[c], n) for s, c in self.wishart.items()]
+        families += [
+            Gaussian(LETTERS[v], "vector", None if c is None else LETTERS[c])
+            for v, c in self.vectors.items()
+        ]
+        return expect(poly, families)
 
     def derive_explicit(self, dd: int):
+        """Isserlis on the entries of generic ``dd × dd`` matrices: the families are independent,
+        so the expectation is taken one family after the other."""
         subs = {x: generic_matrix(x, dd, symmetric=LETTERS[x].symmetric) for x in self.letters}
-        S = generic_matrix("S", dd, symmetric=True)
+        rand = {s: generic_matrix(s, dd, symmetric=True) for s in self.wishart}
+        rand |= {v: generic_vector(v, dd) for v in self.vectors}
         value = evaluate_exact(
-            self.f, {**subs, "S": S}, {sp.Symbol("d", positive=True, integer=True): dd}
+            self.f, {**subs, **rand}, {sp.Symbol("d", positive=True, integer=True): dd}
         )
+
+        def integrate(e: sp.Expr) -> sp.Expr:
+            for v, c in self.vectors.items():
+                e = expect_gaussian_vector(e, rand[v], None if c is None else subs[c])
+            for s, c in self.wishart.items():
+                e = expect_wishart(e, rand[s], subs[c], n)
+            return e
+
         if isinstance(value, sp.MatrixBase):
-            value = value.applyfunc(lambda e: expect_wishart(e, S, subs[self.cov], n))
-        else:
-            value = expect_wishart(value, S, subs[self.cov], n)
-        return value, subs
+            return value.applyfunc(integrate), subs
+        return integrate(value), subs
 
     def points(self, rng, ctx):
         sizes = [(1, 1), (2, 3), (3, 8)] + ([(5, 20)] if ctx.full else [])
@@ -102,26 +136,137 @@ class _WishartExpectation(Quantity):
         return pts
 
     def simulate(self, point, rng, ctx) -> SimulationResult:
+        """Exact draws of every family (Wisharts by :func:`numerics.sample_wishart`, vectors as
+        :math:`L z`, :math:`LL^\top = C`), ``f`` evaluated on each draw."""
         N = _BUDGET[ctx.tier]
-        Ss = numerics.sample_wishart(point.matrices[self.cov], point.n, N, rng)
+        draws_of: dict[str, np.ndarray] = {}
+        for s, c in self.wishart.items():
+            draws_of[s] = numerics.sample_wishart(point.matrices[c], point.n, N, rng)
+        for v, c in self.vectors.items():
+            z = rng.standard_normal((N, point.d, 1))
+            if c is not None:
+                C = point.matrices[c]
+                vals, vecs = np.linalg.eigh(C)  # C = L Lᵀ with L = Q diag(√λ) (C may be singular)
+                z = (vecs * np.sqrt(np.clip(vals, 0.0, None))) @ z
+            draws_of[v] = z
         values = point.scalar_values()
         draws = np.stack(
             [
-                np.asarray(evaluate(self.f, {**point.matrices, "S": S}, values), dtype=float)
-                for S in Ss
+                np.asarray(
+                    evaluate(
+                        self.f, {**point.matrices, **{k: a[i] for k, a in draws_of.items()}}, values
+                    ),
+                    dtype=float,
+                )
+                for i in range(N)
             ]
         )
         mean = draws.mean(axis=0)
         se = draws.std(axis=0, ddof=1) / np.sqrt(N)
-        return SimulationResult(mean, se, N, f"exact Wishart draws of S, f evaluated on each ({N})")
+        families = ", ".join(
+            [f"S={s}" for s in self.wishart] + [f"{v} Gaussian" for v in self.vectors]
+        )
+        detail = (
+            f"exact Wishart draws of S, f evaluated on each ({N})"
+            if not self.vectors and list(self.wishart) == ["S"]
+            else f"exact draws ({families}), f evaluated on each ({N})"
+        )
+        return SimulationResult(mean, se, N, detail)
+
+
+def _random_letter(role: str, name: object, *, vector: bool) -> str:
+    valid = [
+        k
+        for k, v in LETTERS.items()
+        if k not in _NOT_IN_F and (v.cols == 1 if vector else (v.symmetric and v.cols == v.rows))
+    ]
+    return check_choice(role, name, valid)
+
+
+def gaussian_expectation(
+    f: Any,
+    *,
+    wishart: Mapping[str, str] | None = None,
+    vectors: Mapping[str, str | None] | None = None,
+    name: str = "",
+    description: str = "",
+) -> Quantity:
+    r"""The quantity :math:`E[f]` for a polynomial ``f`` in independent Gaussian objects and
+    fixed letters of :mod:`theory.symbols`.
+
+    ``wishart`` maps each Wishart letter to its covariance letter,
+    :math:`S = rac1n\sum_{j\le n} x_jx_j^	op`, :math:`x_j \sim N(0, 	ext{cov})` (default
+    ``{"S": "Sigma"}`` when ``f`` contains ``S``); ``vectors`` maps each Gaussian column
+    vector letter (``w``, ``wi``) to its covariance letter, or ``None`` for :math:`N(0, I)`.
+    All three witnesses come from this description: Wick's theorem on words (every ``d``),
+    Isserlis on generic entries (``d = 1, 2``), and exact draws of every family with ``f``
+    evaluated on each draw.
+
+    >>> from theory.symbols import A, S, w
+    >>> gaussian_expectation(w.T * S * A * S * w, vectors={"w": None}).letters
+    ('A', 'Sigma')
+    """
+    if isinstance(f, str) or not isinstance(f, sp.Basic):
+        raise InvalidArgument(f"f={f!r} is invalid: f must be a sympy expression in theory.symbols")
+    if isinstance(f, sp.MatrixExpr) and f.shape == (1, 1):
+        f = sp.Trace(f)  # a 1 × 1 product such as wᵀMw is the scalar tr(wᵀMw)
+    if wishart is None:  # S is the empirical covariance unless stated otherwise
+        wishart = (
+            {"S": "Sigma"} if any(str(m.name) == "S" for m in f.atoms(sp.MatrixSymbol)) else {}
+        )
+    wishart = dict(wishart)
+    vectors = dict(vectors or {})
+    for s, c in wishart.items():
+        _random_letter("wishart", s, vector=False)
+        check_choice(f"wishart[{s!r}]", c, [k for k, v in LETTERS.items() if v.symmetric])
+    for v, c in vectors.items():
+        _random_letter("vectors", v, vector=True)
+        if c is not None:
+            check_choice(f"vectors[{v!r}]", c, [k for k, x in LETTERS.items() if x.symmetric])
+    random = set(wishart) | set(vectors)
+    if not random:
+        raise InvalidArgument("wishart={} and vectors={} are invalid: name at least one family")
+    overlap = random & {c for c in [*wishart.values(), *vectors.values()] if c is not None}
+    overlap |= set(wishart) & set(vectors)
+    if overlap:
+        raise InvalidArgument(
+            f"letters {sorted(overlap)} are invalid: a random letter cannot also be a covariance"
+        )
+    for m in f.atoms(sp.MatrixSymbol):
+        if str(m.name) not in LETTERS or str(m.name) in _NOT_IN_F:
+            raise InvalidArgument(
+                f"matrix {m.name} is invalid in f: use the d × d letters and the vectors w, wi "
+                "of theory.symbols"
+            )
+    present = {str(m.name) for m in f.atoms(sp.MatrixSymbol)}
+    if not present & random:
+        raise InvalidArgument(
+            f"f={f} is invalid: it does not contain the Wishart matrix or Gaussian vector "
+            f"{', '.join(sorted(random))}"
+        )
+    for e in f.atoms(sp.Inverse, sp.MatPow):
+        negative = isinstance(e, sp.Inverse) or not (e.exp.is_Integer and e.exp >= 0)
+        if negative and {str(m.name) for m in e.atoms(sp.MatrixSymbol)} & random:
+            raise InvalidArgument(
+                f"f={f} is invalid: an inverse involving a random letter is not a polynomial "
+                "the engines expand"
+            )
+    try:
+        TracePoly.from_sympy(f, LETTERS)
+    except (NotImplementedError, ValueError) as exc:
+        raise InvalidArgument(
+            f"f={f} is invalid: not a polynomial the engines expand ({exc})"
+        ) from None
+    return _GaussianExpectation(f, wishart, vectors, name or f"E[{f}]", description)
 
 
 def wishart_expectation(
     f: Any, *, cov: str = "Sigma", name: str = "", description: str = ""
 ) -> Quantity:
     """The quantity :math:`E[f]` for a polynomial ``f`` in ``S`` (Σ̂, the empirical covariance
-    of ``n`` draws of :math:`N(0, \\text{cov})`), fixed letters of :mod:`theory.symbols`,
-    traces, transposes and the scalars ``d``, ``n``, ``eta`` …; see the module docstring.
+    of ``n`` draws of :math:`N(0, \text{cov})`), fixed letters of :mod:`theory.symbols`,
+    traces, transposes and the scalars ``d``, ``n``, ``eta`` …: :func:`gaussian_expectation`
+    with the single family ``wishart={"S": cov}``.
 
     >>> from theory.symbols import A, S
     >>> wishart_expectation(S * A * S).letters
@@ -130,30 +275,9 @@ def wishart_expectation(
     if isinstance(f, str) or not isinstance(f, sp.Basic):
         raise InvalidArgument(f"f={f!r} is invalid: f must be a sympy expression in theory.symbols")
     cov = check_choice("cov", cov, [k for k, v in LETTERS.items() if v.symmetric and k != "S"])
-    for m in f.atoms(sp.MatrixSymbol):
-        if str(m.name) not in LETTERS or str(m.name) in ("X", "Omega", "Phi", "Wp", "one_p"):
-            raise InvalidArgument(
-                f"matrix {m.name} is invalid in f: use S and the d × d letters of theory.symbols"
-            )
-    S = sp.MatrixSymbol("S", LETTERS["S"].rows, LETTERS["S"].cols)
-    if not f.has(S):
+    if "S" not in {str(m.name) for m in f.atoms(sp.MatrixSymbol)}:
         raise InvalidArgument(f"f={f} is invalid: it does not contain the Wishart matrix S")
-    if any(
-        not isinstance(e, sp.MatrixSymbol) and e.has(S)
-        for e in f.atoms(sp.Inverse, sp.MatPow)
-        if isinstance(e, sp.Inverse)
-        or (isinstance(e, sp.MatPow) and not (e.exp.is_Integer and e.exp >= 0))
-    ):
-        raise InvalidArgument(
-            f"f={f} is invalid: an inverse involving S is not a polynomial the engines expand"
-        )
-    try:
-        TracePoly.from_sympy(f, LETTERS)
-    except (NotImplementedError, ValueError) as exc:
-        raise InvalidArgument(
-            f"f={f} is invalid: not a polynomial the engines expand ({exc})"
-        ) from None
-    return _WishartExpectation(f, cov, name or f"E[{f}]", description)
+    return gaussian_expectation(f, wishart={"S": cov}, name=name, description=description)
 
 
 class _FunctionQuantity(Quantity):
