@@ -171,3 +171,25 @@ def test_wishart_sandwich_true_and_false():
     r, v = run_claims([claim, claim.variant("no_trace")], ctx)
     assert r.verdict == Verdict.CONFIRMED, r.summary()
     assert v.verdict == Verdict.REFUTED
+
+
+def test_three_lsa_steps_at_d1_from_chi_square_moments():
+    # d = 1, Σ = 1, Ṽ = −η: three steps of GD give ŵ₃ − w* = −(1 − ηs)³ w*, s = c/n with
+    # c ~ χ²_n, so the risk is E(1 − ηc/n)⁶ = Σ_k C(6,k) (−η/n)^k E c^k, E c^k = Π_{j<k}(n + 2j)
+    def chi2_moment(k):
+        return sp.Mul(*[n + 2 * j for j in range(k)])
+
+    risk = sum(sp.binomial(6, k) * (-eta / n) ** k * chi2_moment(k) for k in range(7))
+    wrong = sum(sp.binomial(6, k) * (-eta / n) ** k * n**k for k in range(7))  # E c^k ≈ n^k
+    claim = Claim.identity(
+        "gd_three_steps_d1",
+        quantity=quantities.icl_risk(3),
+        at={"Sigma": I, "Vt": -eta * I},
+        scalars={eta: (0.05, 0.5)},
+        dims=(1,),
+        formula=risk,
+        wrong_variants={"population_moments": wrong},
+    )
+    r, v = run_claims([claim, claim.variant("population_moments")], RunContext(seed=5))
+    assert r.verdict == Verdict.CONFIRMED, r.summary()
+    assert v.verdict == Verdict.REFUTED, v.summary()

@@ -124,4 +124,7 @@ def bind_point(
         if kinds.get(name) == "cov":
             m = check_covariance(f"at[{name!r}] at {point.label}", m)
         matrices[name] = m
-    return Point(point.label, point.d, point.n, matrices, scalars)
+    label = point.label
+    if claim.at:  # the drawn matrices a binding replaces no longer describe the point
+        label += " (bound: " + ", ".join(f"{k} := {v}" for k, v in claim.at.items()) + ")"
+    return Point(label, point.d, point.n, matrices, scalars)
