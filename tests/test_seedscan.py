@@ -15,6 +15,23 @@ def test_planted_error_scales_the_printed_side_by_101_over_100():
     assert sp.simplify(p.formula - sp.Rational(101, 100) * c.formula) == 0
 
 
+def test_planted_error_reaches_formula_objects_but_not_a_zero_set():
+    # an asymptotic formula: the first printed term that is not an equation's zero set
+    c = get_claim("lemma_C1")
+    p = planted_error(c)
+    assert p.formula.equation == c.formula.equation  # 0 = f(q) scaled is the same equation
+    assert p.formula.terms["equation"] == c.formula.terms["equation"]
+    w1, w1_planted = c.formula.terms["w_1"], p.formula.terms["w_1"]
+    assert sp.simplify(w1_planted.below - sp.Rational(101, 100) * w1.below) == 0
+    assert w1_planted.above == w1.above
+    # a dataclass of printed statements: its first expression
+    b2 = get_claim("prop_B2")
+    planted_f = planted_error(b2).formula.F_inf
+    assert sp.simplify(planted_f - sp.Rational(101, 100) * b2.formula.F_inf) == 0
+    # no printed expression at all: nothing to plant
+    assert planted_error(get_claim("sparsity_preserved")) is None
+
+
 def test_power_claims_are_true_exact_claims_only():
     ids = {c.id.split("[")[0] for c in power_claims()}
     assert {"lemma_A1", "wishart_moment", "prop_5_1"} <= ids

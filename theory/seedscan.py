@@ -27,7 +27,7 @@ import math
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import sympy as sp
@@ -46,14 +46,49 @@ PLANTED = sp.Rational(101, 100)
 LAWS = frozenset({"os_gradient_regimes", "os_hessian", "insight_4"})
 
 
-def planted_error(claim: Claim) -> Claim | None:
-    """The claim with its printed right-hand side multiplied by 101/100 (the first entry of a
-    tuple of printed parts), or ``None`` when the formula is not a sympy expression."""
-    f = claim.formula
-    first = f[0] if isinstance(f, sp.Tuple) and len(f) else f
-    if not isinstance(first, sp.Expr | sp.MatrixExpr):  # relations, claim-specific objects
+#: parts of a formula object that are an equation's zero set (``0 = f(q)``): scaling them by
+#: 101/100 changes nothing, so the error is planted in the next printed expression
+ZERO_SETS = frozenset({"equation"})
+
+
+def _plant(obj: object) -> object | None:
+    """``obj`` with its first sympy expression (depth-first through tuples, dataclass fields
+    in declaration order and mapping values, skipping :data:`ZERO_SETS`) multiplied by
+    101/100; ``None`` if it has none."""
+    if isinstance(obj, sp.Expr | sp.MatrixExpr):
+        return PLANTED * obj
+    if isinstance(obj, sp.Tuple | tuple) and len(obj):
+        head = _plant(obj[0])
+        if head is None:
+            return None
+        return sp.Tuple(head, *obj[1:]) if isinstance(obj, sp.Tuple) else (head, *obj[1:])
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        for f in dataclasses.fields(obj):
+            if f.name in ZERO_SETS:
+                continue
+            planted = _plant(getattr(obj, f.name))
+            if planted is not None:
+                return dataclasses.replace(obj, **{f.name: planted})
         return None
-    wrong = sp.Tuple(PLANTED * first, *f[1:]) if isinstance(f, sp.Tuple) else PLANTED * f
+    if isinstance(obj, Mapping):
+        for key, value in obj.items():
+            if key in ZERO_SETS:
+                continue
+            planted = _plant(value)
+            if planted is not None:
+                return {**obj, key: planted}
+    return None
+
+
+def planted_error(claim: Claim) -> Claim | None:
+    """The claim with its printed right-hand side multiplied by 101/100 — the first expression
+    of the formula: the formula itself, the first entry of a tuple of printed parts, or the
+    first printed expression of a formula object (e.g. the first term of an asymptotic
+    formula, F(∞) of Prop. B.2) — or ``None`` when the formula prints no expression (a
+    relation, a sparsity pattern, a list of assertions)."""
+    wrong = _plant(claim.formula)
+    if wrong is None:
+        return None
     return dataclasses.replace(
         claim, id=f"{claim.id}[×1.01]", formula=wrong, conditions={}, expected="refuted"
     )
