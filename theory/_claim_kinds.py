@@ -351,10 +351,10 @@ def argmin_claim(
 ) -> Claim:
     """``argmin_{over ∈ domain} quantity = minimiser`` (``domain``: the declared scalar's
     domain when not given)."""
+    from theory._formula import check_scalar_domains
     from theory.checks import SimulatedArgmin, SymbolicArgmin
 
-    domains, bnd, dims = _common(id, quantity, at, scalars, dims)
-    by_name = {str(s): s for s in domains}
+    by_name = {str(s): s for s in check_scalar_domains(scalars or {})}
     key = str(over) if isinstance(over, str | sp.Symbol) else None
     if key not in by_name:
         declared = ", ".join(by_name) or "(none)"
@@ -362,6 +362,7 @@ def argmin_claim(
             f"over={over!r} is invalid: over must be a scalar declared in scalars= "
             f"(declared: {declared})"
         )
+    domains, bnd, dims = _common(id, quantity, at, scalars, dims)
     theta = by_name[key]
     if domain is None:
         domain = domains[theta]

@@ -9,8 +9,9 @@ r"""Witnesses of an arg-min ``argmin_{θ ∈ (lo, hi)} Q(θ) = θ*`` (see :mod:`
   :math:`Q` in it (exact roots of the numerator of :math:`\partial_\theta Q`) and neither end
   is lower.
 * :class:`SimulatedArgmin` — the minimiser of the simulated curve. At each base point the
-  real model is simulated on a coarse grid of 7 values of θ over the domain, then on 9 values
-  in a window of ±1.5 coarse steps around the coarse minimum; a degree-4 polynomial is fitted
+  real model is simulated on a coarse grid of 5 values of θ over the domain, then on 7 values
+  in a window of ±1.5 coarse steps around the coarse minimum (7 and 11 in the full tier); a
+  degree-4 polynomial is fitted
   to the window's estimates by weighted least squares and its minimiser
   :math:`\hat\theta` taken, with the delta-method standard error
   (:func:`numerics.fitted_minimiser`). Each grid value has its own random stream: a quantity
@@ -44,7 +45,9 @@ if TYPE_CHECKING:
 
 __all__ = ["SimulatedArgmin", "SymbolicArgmin"]
 
-COARSE, FINE, DEGREE = 7, 9, 4
+#: grid sizes (coarse, fine) per tier, and the degree of the local fit
+GRIDS = {"quick": (5, 7), "full": (7, 11)}
+DEGREE = 4
 
 
 def _short(e, limit: int = 200) -> str:
@@ -150,6 +153,7 @@ class SimulatedArgmin(Check):
         name = str(am.over)
         lo, hi = float(am.domain[0]), float(am.domain[1])
         seeds = []
+        coarse_k, fine_k = GRIDS[ctx.tier]
 
         def sim(stage, i, t):
             pt = bind_point(base, claim, np.random.default_rng(0), fixed={**fixed, name: t})
@@ -160,12 +164,12 @@ class SimulatedArgmin(Check):
             )
             return pt, float(np.asarray(r.mean)), float(np.asarray(r.stderr)), r.n_samples
 
-        step = (hi - lo) / COARSE
-        coarse = [sim("coarse", i, lo + step * (i + 0.5)) for i in range(COARSE)]
-        ts = [lo + step * (i + 0.5) for i in range(COARSE)]
+        step = (hi - lo) / coarse_k
+        ts = [lo + step * (i + 0.5) for i in range(coarse_k)]
+        coarse = [sim("coarse", i, t) for i, t in enumerate(ts)]
         c = ts[int(np.argmin([m for _, m, _, _ in coarse]))]
         a, b = max(lo, c - 1.5 * step), min(hi, c + 1.5 * step)
-        fine_t = [a + (b - a) * (i + 0.5) / FINE for i in range(FINE)]
+        fine_t = [a + (b - a) * (i + 0.5) / fine_k for i in range(fine_k)]
         fine = [sim("fine", i, t) for i, t in enumerate(fine_t)]
         xs = fine_t + [t for t in ts if a < t < b]
         rows = fine + [r for t, r in zip(ts, coarse, strict=True) if a < t < b]
@@ -213,7 +217,7 @@ class SimulatedArgmin(Check):
 
 def _base_points(claim, ctx, rng):
     """The points at which θ is swept: the claim's ``dims`` at n = 3, 12 (and 60 in the full
-    tier), else the quantity's own points (at most three in the quick tier)."""
+    tier), else the quantity's own points (two of them in the quick tier)."""
     q = claim.quantity
     if claim.dims:
         sizes = ctx.pick((3, 12), (3, 12, 60))
@@ -223,4 +227,4 @@ def _base_points(claim, ctx, rng):
             for nn in sizes
         ]
     pts = q.points(rng, ctx)
-    return pts if ctx.full else pts[1:4]
+    return pts if ctx.full else pts[1:3]

@@ -11,9 +11,11 @@ r"""Witnesses of a limit ``quantity / per → limit`` along a path (see :mod:`th
   :math:`g_k = \hat Q(s_k)/\text{per} - L` (independent streams, standard errors
   :math:`\sigma_k`) are fitted by weighted least squares as the asymptotic expansion
   :math:`g(s) = c_0 + c_1 s^{-1} + c_2 s^{-2}` (every quantity here is a rational function of
-  the size, analytic at ∞); the smallest sizes are dropped until the fit is adequate at the
-  estimates' own precision (:math:`\chi^2` p-value ≥ 0.01 with at least one degree of
-  freedom; the choice never looks at :math:`L`, which only shifts :math:`c_0`).
+  the size, analytic at ∞), or with a :math:`c_3 s^{-3}` term; the smallest sizes are dropped
+  until a fit is adequate at the estimates' own precision (:math:`\chi^2` p-value ≥ 0.01 with
+  at least one degree of freedom; the choice never looks at :math:`L`, which only shifts
+  :math:`c_0`). The sizes are 16·4^k, k < 5 (k < 6 in the full tier) along ``n``, and
+  q·2^k along ``d`` (k < 4, or k < 6 in the full tier; q·2^k ≥ 2).
 
   **Null hypothesis** (a "rate" record, Holm over the run): :math:`H_0: c_0 = 0` — the
   simulated quantity's limit equals the printed one; two-sided
@@ -53,6 +55,8 @@ __all__ = ["SimulatedLimit", "SymbolicPathLimit", "limit_sizes"]
 
 #: goodness-of-fit level below which the smallest size is dropped
 FIT_LEVEL = 0.01
+#: orders of the expansion in 1/s tried at each set of sizes
+DEGREES = (2, 3)
 
 
 def _is_zero(e: sp.Expr) -> bool:
@@ -118,15 +122,15 @@ def _compare(label: str, derived: sp.Expr, printed: sp.Expr) -> Evidence:
 
 
 def limit_sizes(along: str, ratio, ctx: RunContext) -> list[tuple[int, int]]:
-    """``(d, n)`` per size: along ``n`` the prompt lengths 8·4^k (``d`` set per base point,
+    """``(d, n)`` per size: along ``n`` the prompt lengths 16·4^k (``d`` set per base point,
     here 0); along ``d`` the dimensions q·2^k (q the denominator of ``ratio``) with
     ``n = ratio·d``."""
     if along == "n":
-        return [(0, 8 * 4**k) for k in range(ctx.pick(5, 7))]
+        return [(0, 16 * 4**k) for k in range(ctx.pick(5, 6))]
     q = int(sp.Rational(ratio).q)
     base = max(1, math.ceil(2 / q))
     out = []
-    for k in range(ctx.pick(5, 6)):
+    for k in range(ctx.pick(4, 6)):
         dd = q * base * 2**k
         out.append((dd, int(ratio * dd)))
     return out
@@ -179,10 +183,12 @@ class SimulatedLimit(Check):
         g = np.array([r[1] for r in rows])
         se = np.array([r[2] for r in rows])
         limit = rows[-1][3]
-        where = (f"d={dd}" if lim.along == "n" else f"n = {lim.ratio}·d") + "".join(
-            f", {k}={v:.3g}" for k, v in fixed.items()
+        where = ([f"d={dd}"] if lim.along == "n" else []) + [
+            f"{k}={v:.3g}" for k, v in fixed.items()
+        ]
+        label = f"{claim.quantity.description} → printed limit as {lim.path}" + "".join(
+            f", {w}" for w in where
         )
-        label = f"{claim.quantity.description} → printed limit as {lim.path}, {where}"
         per_size = ", ".join(
             f"{int(a)}: {b:+.4g} ± {c:.2g}" for a, b, c in zip(s, g, se, strict=True)
         )
@@ -212,7 +218,7 @@ class SimulatedLimit(Check):
             return Evidence(
                 kind="rate",
                 outcome=Outcome.UNDECIDED,
-                detail=f"no set of the largest sizes fits c0 + c1/s + c2/s²; gap per size "
+                detail=f"no set of the largest sizes fits {_model(DEGREES[-1])}; gap per size "
                 f"{per_size}; {rate}",
                 **common,
             )
@@ -226,8 +232,9 @@ class SimulatedLimit(Check):
             z=z,
             p_value=p,
             detail=(
-                f"H0: c0 = 0 (extrapolated gap {c0:+.4g} ± {se0:.2g}; fit g = c0 + c1/s + "
-                f"c2/s² on sizes ≥ {int(s[first])}, χ² = {fit.chi2:.2f} on {fit.dof} dof, "
+                f"H0: c0 = 0 (extrapolated gap {c0:+.4g} ± {se0:.2g}; fit g = "
+                f"{_model(len(fit.coef) - 1)} on sizes ≥ {int(s[first])}, "
+                f"χ² = {fit.chi2:.2f} on {fit.dof} dof, "
                 f"p = {chi_p:.2g}); gap per size {per_size}; {rate}"
             ),
             **common,
@@ -249,12 +256,22 @@ def upper_tail_p_chi2(chi2: float, dof: int) -> float:
 
 
 def _adequate_fit(s, g, se):
-    """The fit on the largest sizes that describes them (dropping the smallest first)."""
+    """The first adequate fit, dropping the smallest sizes first and then trying the next
+    order: ``(fit, index of the smallest size used)``, or ``(None, 0)``."""
     for first in range(len(s) - 3):
-        fit = numerics.polyfit_wls(1.0 / s[first:], g[first:], se[first:], 2)
-        if upper_tail_p_chi2(fit.chi2, fit.dof) >= FIT_LEVEL:
-            return fit, first
+        for degree in DEGREES:
+            if len(s) - first < degree + 2:
+                continue
+            fit = numerics.polyfit_wls(1.0 / s[first:], g[first:], se[first:], degree)
+            if upper_tail_p_chi2(fit.chi2, fit.dof) >= FIT_LEVEL:
+                return fit, first
     return None, 0
+
+
+def _model(degree: int) -> str:
+    return "c0 + " + " + ".join(
+        f"c{k}/s" + (f"^{k}" if k > 1 else "") for k in range(1, degree + 1)
+    )
 
 
 def _rate(s, g, se) -> str:
