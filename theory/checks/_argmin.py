@@ -9,10 +9,11 @@ r"""Witnesses of an arg-min ``argmin_{θ ∈ (lo, hi)} Q(θ) = θ*`` (see :mod:`
   :math:`Q` in it (exact roots of the numerator of :math:`\partial_\theta Q`) and neither end
   is lower.
 * :class:`SimulatedArgmin` — the minimiser of the simulated curve. At each base point the
-  real model is simulated on a coarse grid of 5 values of θ over the domain, then on 7 values
-  in a window of ±1.5 coarse steps around the coarse minimum (7 and 11 in the full tier); a
+  real model is simulated on a coarse grid of 5 values of θ over the domain, then on 9 values
+  in a window of ±1.5 coarse steps around the coarse minimum (7 and 13 in the full tier); a
   degree-4 polynomial is fitted
-  to the window's estimates by weighted least squares and its minimiser
+  to the window's 9 estimates (not the coarse ones: the value that placed the window was
+  chosen for being low) by weighted least squares and its minimiser
   :math:`\hat\theta` taken, with the delta-method standard error
   (:func:`numerics.fitted_minimiser`). Each grid value has its own random stream: a quantity
   returns a mean and a standard error, not its draws, so common random numbers would leave
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
 __all__ = ["SimulatedArgmin", "SymbolicArgmin"]
 
 #: grid sizes (coarse, fine) per tier, and the degree of the local fit
-GRIDS = {"quick": (5, 7), "full": (7, 11)}
+GRIDS = {"quick": (5, 9), "full": (7, 13)}
 DEGREE = 4
 
 
@@ -171,8 +172,9 @@ class SimulatedArgmin(Check):
         a, b = max(lo, c - 1.5 * step), min(hi, c + 1.5 * step)
         fine_t = [a + (b - a) * (i + 0.5) / fine_k for i in range(fine_k)]
         fine = [sim("fine", i, t) for i, t in enumerate(fine_t)]
-        xs = fine_t + [t for t in ts if a < t < b]
-        rows = fine + [r for t, r in zip(ts, coarse, strict=True) if a < t < b]
+        # only the fine grid is fitted: the coarse value that placed the window was chosen for
+        # being low, and reusing it would pull the fitted minimiser towards it
+        xs, rows = fine_t, fine
         y = np.array([r[1] for r in rows])
         se = np.array([r[2] for r in rows])
         pt0 = fine[0][0]

@@ -232,10 +232,9 @@ class SimulatedLimit(Check):
             z=z,
             p_value=p,
             detail=(
-                f"H0: c0 = 0 (extrapolated gap {c0:+.4g} ± {se0:.2g}; fit g = "
+                f"extrapolated gap c0 = {c0:+.3g} ± {se0:.2g} (H0: c0 = 0); {rate}; fit g = "
                 f"{_model(len(fit.coef) - 1)} on sizes ≥ {int(s[first])}, "
-                f"χ² = {fit.chi2:.2f} on {fit.dof} dof, "
-                f"p = {chi_p:.2g}); gap per size {per_size}; {rate}"
+                f"χ² = {fit.chi2:.2f} on {fit.dof} dof (p = {chi_p:.2g}); gap per size {per_size}"
             ),
             **common,
         )
