@@ -26,6 +26,11 @@ r"""Witnesses of a limit ``quantity / per → limit`` along a path (see :mod:`th
   :math:`\log|g_k|` on :math:`\log s_k` over the sizes where the gap is resolved
   (:func:`theory._stats.ols`) — is reported with its standard error; it describes, it does
   not decide. Where no subset of sizes fits, the record is undecided.
+
+  Cost: one simulation per size and base point. The Bartlett-sampled ``one_step_test_error``
+  costs the same at every ``n``; quantities simulated token by token (``query_risk``,
+  ``icl_risk``) cost in proportion to ``n`` (about 10 s at ``n = 1000``, ``d = 3``), so their
+  limits along ``n`` take minutes even in the quick tier.
 """
 
 from __future__ import annotations
