@@ -1,4 +1,4 @@
-"""Six results of the linear-attention ICL lineage, stated as lsa-verify claims.
+"""Nine results of the linear-attention ICL lineage, stated as lsa-verify claims.
 
 Run: ``lsa-verify check --claims examples/lineage_claims.py``. Each claim carries one planted
 wrong variant (``lsa-verify`` refutes it; see tests/test_lineage_claims.py). Every formula was
@@ -13,7 +13,7 @@ The one Wishart fact used throughout: E[S M S] = (1 + 1/n) Σ M Σ + tr(M Σ) Σ
 import sympy as sp
 
 from theory import Claim, quantities
-from theory.symbols import I, Sigma, d, eta, n, sigma
+from theory.symbols import I, Sigma, Vt, d, eta, n, sigma
 
 Gamma = (1 + 1 / n) * Sigma + sp.Trace(Sigma) / n * I  # Γ(Σ)
 fixed_point = {"Vt": -Gamma.I}  # the LSA gradient-flow fixed point Ṽ* = −Γ(Σ)⁻¹
@@ -130,6 +130,51 @@ gd_two_step_risk = Claim.identity(
     wrong_variants={"population": d * (1 - eta) ** 4},
 )
 
+# Claims that are not identities.
+# 7. Finite prompts never beat the population. With M = I + ṼS, E[S] = Σ:
+#    E‖M‖_F² = ‖I + ṼΣ‖_F² + E‖Ṽ(S − Σ)‖_F² ≥ ‖I + ṼΣ‖_F², for every Ṽ and Σ (the gap is
+#    (tr(ṼΣ²Ṽᵀ) + tr(ṼΣṼᵀ) tr Σ)/n by the Wishart fact). Planted: the bound inflated by
+#    (1 + 1/n), which the error falls below at Ṽ = 0.
+_population = sp.Trace((I + Vt * Sigma) * (I + Vt * Sigma).T)  # ‖I + ṼΣ‖_F²
+gd_above_population = Claim.inequality(
+    "gd_above_population",
+    quantity=quantities.one_step_test_error,
+    bound=_population,
+    sense=">=",
+    reference="one LSA step, any Ṽ",
+    wrong_variants={"inflated": (1 + 1 / n) * _population},
+)
+
+# 8. Proportional limit of one GD step, Σ = I: E‖ŵ − w*‖² = d(1 − η)² + η² d(d + 1)/n, so with
+#    n = 2d the error per dimension tends to (1 − η)² + η²/2 as d → ∞ (the d/n term survives).
+#    Planted: the population value (1 − η)², the fixed-d limit's reading.
+gd_proportional_limit = Claim.limit(
+    "gd_proportional_limit",
+    quantity=quantities.one_step_test_error,
+    at={"Sigma": I, "Vt": -eta * I},
+    scalars={eta: (0.05, 1.0)},
+    limit=(1 - eta) ** 2 + eta**2 / 2,
+    along="d",
+    ratio=2,
+    per=d,
+    reference="one GD step, n = 2d → ∞",
+    wrong_variants={"population": (1 - eta) ** 2},
+)
+
+# 9. The best GD step under label noise, Σ = I: by 5., E‖ŵ − w*‖² = d(1 − η)² + η² d (d + 1
+#    + σ²)/n, a parabola in η with minimiser η* = n/(n + d + 1 + σ²): noise shrinks the step.
+#    Planted: the noise-free minimiser n/(n + d + 1).
+gd_best_noisy_step = Claim.argmin(
+    "gd_best_noisy_step",
+    quantity=quantities.noisy_test_error,
+    at={"Sigma": I, "Vt": -eta * I},
+    scalars={eta: (0.0, 1.0)},
+    over=eta,
+    minimiser=n / (n + d + 1 + sigma**2),
+    reference="one GD step, label noise",
+    wrong_variants={"noise_blind": n / (n + d + 1)},
+)
+
 CLAIMS = [
     fp_weight_error,
     fp_query_risk,
@@ -137,4 +182,7 @@ CLAIMS = [
     averaging_query_risk,
     gd_noisy_weight_error,
     gd_two_step_risk,
+    gd_above_population,
+    gd_proportional_limit,
+    gd_best_noisy_step,
 ]

@@ -89,6 +89,7 @@ from ._os import (
     sft_loss_and_grad_structured,
     top_hessian_eigenvalue,
 )
+from ._polyfit import PolyFit, fitted_minimiser, polyfit_wls
 from ._sampling import covariance_sqrt, sample_features, sample_tasks, sample_wishart
 from ._sft import (
     NewtonResult,
@@ -123,6 +124,7 @@ __all__ = [
     "FrobeniusSampler",
     "GDResult",
     "NewtonResult",
+    "PolyFit",
     "PromptData",
     "RunningMoments",
     "SizedEstimate",
@@ -140,6 +142,7 @@ __all__ = [
     "embedding_dim",
     "extract_pattern",
     "first_order_weights",
+    "fitted_minimiser",
     "format_benchmark",
     "frobenius_risk_cv_samples",
     "frobenius_risk_samples",
@@ -172,6 +175,7 @@ __all__ = [
     "os_loss_and_grad",
     "os_loss_and_grad_sparse",
     "pattern_masks",
+    "polyfit_wls",
     "post_test_error_diag",
     "post_train",
     "post_train_many",

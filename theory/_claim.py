@@ -106,6 +106,8 @@ class Claim:
         )
 
     def with_formula(self, formula: Any, *, id: str | None = None) -> Claim:
+        if hasattr(self.formula, "with_value") and not hasattr(formula, "with_value"):
+            formula = self.formula.with_value(formula)  # a new bound, limit or minimiser
         return dataclasses.replace(self, formula=formula, id=id or self.id)
 
     @classmethod
@@ -191,3 +193,28 @@ class Claim:
             wrong_variants=variants,
             **kwargs,
         )
+
+    @classmethod
+    def inequality(cls, id: str, *, quantity: Quantity, bound: Any, sense: str = "<=", **kw: Any):
+        """A claim ``quantity <= bound`` (``sense="<="``) or ``>= bound``, with ``at=``,
+        ``scalars=``, ``dims=`` as for :meth:`identity` (see :mod:`theory._claim_kinds`)."""
+        from theory._claim_kinds import inequality_claim
+
+        return inequality_claim(cls, id, quantity=quantity, bound=bound, sense=sense, **kw)
+
+    @classmethod
+    def limit(cls, id: str, *, quantity: Quantity, limit: Any, along: str = "n", **kw: Any):
+        """A claim ``quantity / per → limit`` as ``n → ∞`` (``along="n"``, ``d`` fixed) or as
+        ``d → ∞`` with ``n = ratio·d`` (``along="d"``) (see :mod:`theory._claim_kinds`)."""
+        from theory._claim_kinds import limit_claim
+
+        return limit_claim(cls, id, quantity=quantity, limit=limit, along=along, **kw)
+
+    @classmethod
+    def argmin(cls, id: str, *, quantity: Quantity, over: Any, minimiser: Any, **kw: Any):
+        """A claim ``argmin over θ ∈ domain of quantity = minimiser`` for a declared scalar
+        ``over`` (``domain=(lo, hi)``, default its declared domain; see
+        :mod:`theory._claim_kinds`)."""
+        from theory._claim_kinds import argmin_claim
+
+        return argmin_claim(cls, id, quantity=quantity, over=over, minimiser=minimiser, **kw)

@@ -68,6 +68,10 @@ def decide_at(
     q = claim.quantity
     if q is None:
         raise InvalidArgument(f"claim {claim.id} has no quantity: decide_at needs one")
+    if hasattr(claim.formula, "with_value"):  # an inequality, a limit or an arg-min
+        raise InvalidArgument(
+            f"claim {claim.id} is not an identity: decide_at judges identities only"
+        )
     d = check_int("d", d)
     n = check_int("n", n)
     alpha = check_probability("alpha", alpha)

@@ -315,6 +315,10 @@ def _cmd_at(args) -> int:
             f"id={args.id!r} is invalid for 'at': it has no simulable quantity "
             "(use 'check' instead)"
         )
+    if hasattr(claim.formula, "with_value"):  # an inequality, a limit or an arg-min
+        raise InvalidArgument(
+            f"id={args.id!r} is invalid for 'at': it is not an identity (use 'check' instead)"
+        )
     _, rng = ctx.rng("at", args.id)
     mats = {}
     for item in args.set:

@@ -1,0 +1,82 @@
+r"""Weighted polynomial fits of Monte Carlo estimates with known standard errors, and the
+minimiser of a fitted curve with its delta-method standard error.
+
+The estimates :math:`y_j \pm s_j` at abscissae :math:`x_j` are independent (each from its own
+random stream), so the weighted least-squares fit
+:math:`\hat\beta = (X^\top W X)^{-1} X^\top W y`, :math:`W = \operatorname{diag}(s_j^{-2})`,
+has the exact covariance :math:`(X^\top W X)^{-1}`; :math:`\chi^2 = \sum_j (y_j -
+x_j^\top\hat\beta)^2 / s_j^2` on :math:`J - p` degrees of freedom measures whether the
+polynomial describes the data at their own precision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+__all__ = ["PolyFit", "fitted_minimiser", "polyfit_wls"]
+
+
+@dataclass(frozen=True)
+class PolyFit:
+    """``y ≈ Σ_k coef[k] u^k`` with ``u = (x − center) / width``; ``cov`` of ``coef``."""
+
+    coef: np.ndarray
+    cov: np.ndarray
+    chi2: float
+    dof: int
+    center: float = 0.0
+    width: float = 1.0
+
+    def __call__(self, x: ArrayLike) -> np.ndarray:
+        u = (np.asarray(x, float) - self.center) / self.width
+        return np.polynomial.polynomial.polyval(u, self.coef)
+
+
+def polyfit_wls(
+    x: ArrayLike,
+    y: ArrayLike,
+    se: ArrayLike,
+    degree: int,
+    *,
+    center: float = 0.0,
+    width: float = 1.0,
+) -> PolyFit:
+    """Weighted least-squares polynomial of ``degree`` (module docstring); standard errors
+    must be positive (a zero one is floored at ``1e-300``)."""
+    x, y, se = (np.asarray(a, float).ravel() for a in (x, y, se))
+    if not (len(x) == len(y) == len(se)) or len(x) < degree + 1:
+        raise ValueError(f"need at least {degree + 1} points of equal length, got {len(x)}")
+    u = (x - center) / width
+    X = np.vander(u, degree + 1, increasing=True)
+    w = 1.0 / np.maximum(se, 1e-300) ** 2
+    XtW = X.T * w
+    cov = np.linalg.inv(XtW @ X)
+    coef = cov @ (XtW @ y)
+    resid = y - X @ coef
+    return PolyFit(coef, cov, float(np.sum(w * resid**2)), len(x) - degree - 1, center, width)
+
+
+def fitted_minimiser(fit: PolyFit, lo: float, hi: float) -> tuple[float, float, bool]:
+    r"""``(x̂, se(x̂), interior)``: the minimiser of the fitted polynomial on ``[lo, hi]``.
+
+    At an interior minimum :math:`p'(\hat u) = 0`, so by the implicit function theorem
+    :math:`\partial\hat u/\partial\beta_k = -k\hat u^{k-1}/p''(\hat u)` and
+    :math:`\operatorname{se}(\hat x) = w\sqrt{g^\top \Sigma_\beta\, g}` (delta method). At an
+    end of the interval the minimiser is not a stationary point: ``interior`` is false and the
+    standard error is ``nan``."""
+    P = np.polynomial.Polynomial(fit.coef)
+    ulo, uhi = (lo - fit.center) / fit.width, (hi - fit.center) / fit.width
+    crit = [r.real for r in P.deriv().roots() if abs(r.imag) < 1e-12 and ulo < r.real < uhi]
+    cands = [*crit, ulo, uhi]
+    u = min(cands, key=lambda t: float(P(t)))
+    x = fit.center + fit.width * u
+    second = float(P.deriv(2)(u))
+    if u in (ulo, uhi) or second <= 0:
+        return float(x), float("nan"), False
+    k = np.arange(len(fit.coef))
+    g = np.where(k > 0, -k * u ** np.maximum(k - 1, 0) / second, 0.0)
+    se = fit.width * float(np.sqrt(g @ fit.cov @ g))
+    return float(x), se, True
