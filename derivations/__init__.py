@@ -13,6 +13,7 @@ from derivations._isserlis import (
 from derivations._letters import LETTERS, Bsym, d, eta, k, n, p
 from derivations._lsa import embedding, gram_to_covariance, last_column, sparse_weights
 from derivations._tracepoly import Letter, TracePoly
+from derivations._validation import InvalidArgument
 from derivations._wick import Gaussian, expect, perfect_matchings, set_partitions
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "BlockMatrix",
     "Bsym",
     "Gaussian",
+    "InvalidArgument",
     "Letter",
     "TracePoly",
     "d",

@@ -25,6 +25,7 @@ from derivations._letters import LETTERS, n
 from derivations._lsa import explicit_gram, explicit_sparse_weights, one_step_prediction
 from derivations._moments import one_step_test_error_explicit
 from derivations._tracepoly import TracePoly
+from derivations._validation import InvalidArgument
 from derivations._wick import Gaussian, expect
 
 __all__ = [
@@ -160,7 +161,7 @@ def full_gradients_at_pattern(
                 (explicit_gram(S, w, n, its[: i + 1]), unit(its[i]), unit(its[i + 1]), None)
             )
     else:
-        raise ValueError(f"loss must be 'pretrain' or 'sft', got {loss!r}")
+        raise InvalidArgument(f"loss must be 'pretrain' or 'sft', got {loss!r}")
 
     grads: dict[sp.Symbol, sp.Expr] = {s: sp.Integer(0) for s in (*Vs, *Ws)}
     for G, z, target, rows in steps:

@@ -114,6 +114,7 @@ from ._sft_scale import (
     theorem_b1_terms_finite,
 )
 from ._training import GDResult, adam, gradient_descent
+from ._validation import InvalidArgument
 
 __all__ = [
     "BlockDiagonalSetting",
@@ -122,6 +123,7 @@ __all__ = [
     "Estimate",
     "FrobeniusSampler",
     "GDResult",
+    "InvalidArgument",
     "NewtonResult",
     "PromptData",
     "RunningMoments",

@@ -11,7 +11,13 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import as_float_array, check_embedding_dim, check_float, check_int
+from ._validation import (
+    InvalidArgument,
+    as_float_array,
+    check_embedding_dim,
+    check_float,
+    check_int,
+)
 
 
 class Blocks(NamedTuple):
@@ -54,7 +60,7 @@ def embed_prompt(X: ArrayLike, y: ArrayLike, iterates: ArrayLike) -> np.ndarray:
     X = as_float_array("X", X, (None, None), ("n", "d"))
     n, d = X.shape
     if n < 1 or d < 1:
-        raise ValueError(f"X must have n >= 1 rows and d >= 1 columns, got shape {X.shape}")
+        raise InvalidArgument(f"X must have n >= 1 rows and d >= 1 columns, got shape {X.shape}")
     y = as_float_array("y", y, (n,), ("n",))
     iterates = as_float_array("iterates", iterates, (None, d), ("m", "d"))
     m = iterates.shape[0]
@@ -89,7 +95,7 @@ def sparse_weights(
     V_tilde = as_float_array("V_tilde", V_tilde, (None, None), ("d", "d"))
     d = V_tilde.shape[0]
     if d < 1 or V_tilde.shape[1] != d:
-        raise ValueError(f"V_tilde must be a square d x d matrix, got shape {V_tilde.shape}")
+        raise InvalidArgument(f"V_tilde must be a square d x d matrix, got shape {V_tilde.shape}")
     if W_tilde is None:
         W_tilde = np.eye(d)
     W_tilde = as_float_array("W_tilde", W_tilde, (d, d), ("d", "d"))
@@ -130,6 +136,6 @@ def extract_pattern(V: ArrayLike, W: ArrayLike) -> tuple[np.ndarray, np.ndarray,
     d = check_embedding_dim("V", V.shape[0])
     W = as_float_array("W", W, V.shape, ("D", "D"))
     if V.shape[1] != V.shape[0]:
-        raise ValueError(f"V must be square (D, D), got shape {V.shape}")
+        raise InvalidArgument(f"V must be square (D, D), got shape {V.shape}")
     b = block_slices(d)
     return V[b.w, b.x].copy(), W[b.x, b.w].copy(), float(W[b.y, b.c][0, 0])

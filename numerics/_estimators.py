@@ -18,6 +18,7 @@ from ._embedding import block_slices, embed_prompt, sparse_weights
 from ._lsa import _gram_from_data, _gram_from_sufficient, _last_column, lsa_forward
 from ._sampling import _features, _psd_factor, _resolve_wishart_method, _wishart
 from ._validation import (
+    InvalidArgument,
     as_float_array,
     auto_batch,
     check_choice,
@@ -39,7 +40,7 @@ def frobenius_risk_samples(A: ArrayLike, S: ArrayLike) -> np.ndarray:
     A = as_float_array("A", A, (None, None), ("d", "d"))
     d = A.shape[0]
     if d < 1 or A.shape[1] != d:
-        raise ValueError(f"A must be a square d x d matrix, got shape {A.shape}")
+        raise InvalidArgument(f"A must be a square d x d matrix, got shape {A.shape}")
     S = as_float_array("S", S, (None, d, d), ("B", "d", "d"))
     M = A @ S
     idx = np.arange(d)
@@ -51,10 +52,12 @@ def _one_step_setup(V_tilde, C, n, rng, size, method):
     V_tilde = as_float_array("V_tilde", V_tilde, (None, None), ("d", "d"))
     d = V_tilde.shape[0]
     if d < 1 or V_tilde.shape[1] != d:
-        raise ValueError(f"V_tilde must be a square d x d matrix, got shape {V_tilde.shape}")
+        raise InvalidArgument(f"V_tilde must be a square d x d matrix, got shape {V_tilde.shape}")
     Lr = _psd_factor(C)
     if Lr.shape[0] != d:
-        raise ValueError(f"C must be {d}x{d} to match V_tilde, got {Lr.shape[0]}x{Lr.shape[0]}")
+        raise InvalidArgument(
+            f"C must be {d}x{d} to match V_tilde, got {Lr.shape[0]}x{Lr.shape[0]}"
+        )
     n = check_int("n", n, min_value=1)
     size = check_int("size", size, min_value=0)
     check_rng(rng)

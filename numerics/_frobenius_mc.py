@@ -38,7 +38,7 @@ from numpy.typing import ArrayLike
 
 from ._estimators import frobenius_risk_samples
 from ._sampling import _features, _psd_factor
-from ._validation import as_float_array, auto_batch, check_int, check_rng
+from ._validation import InvalidArgument, as_float_array, auto_batch, check_int, check_rng
 
 __all__ = ["FrobeniusSampler", "frobenius_risk_cv_samples", "taylor_gradient"]
 
@@ -71,10 +71,10 @@ class FrobeniusSampler:
         A = as_float_array("A", A, (None, None), ("d", "d"))
         d = A.shape[0]
         if d < 1 or A.shape[1] != d:
-            raise ValueError(f"A must be a square d x d matrix, got shape {A.shape}")
+            raise InvalidArgument(f"A must be a square d x d matrix, got shape {A.shape}")
         L = _psd_factor(C)
         if L.shape[0] != d:
-            raise ValueError(f"C must be {d}x{d} to match A, got {L.shape[0]}x{L.shape[0]}")
+            raise InvalidArgument(f"C must be {d}x{d} to match A, got {L.shape[0]}x{L.shape[0]}")
         self.n = check_int("n", n, min_value=1)
         self.A, self.L, self.d, self.r = A, L, d, L.shape[1]
         self.C = L @ L.T

@@ -30,6 +30,7 @@ from ._embedding import block_slices
 from ._lsa import _check_S, _check_weights, _gram_from_sufficient, _rollout_gram
 from ._sampling import _psd_factor, _resolve_wishart_method, _wishart
 from ._validation import (
+    InvalidArgument,
     as_float_array,
     auto_batch,
     check_float,
@@ -75,7 +76,7 @@ class PromptData:
         X = as_float_array("X", X, (None, None, None), ("B", "n", "d"))
         n = X.shape[1]
         if n < 1:
-            raise ValueError(f"X must have n >= 1 rows per prompt, got shape {X.shape}")
+            raise InvalidArgument(f"X must have n >= 1 rows per prompt, got shape {X.shape}")
         return cls(X.transpose(0, 2, 1) @ X / n, w_star, n)
 
 
@@ -129,7 +130,7 @@ def _rows_mask(rows, D: int):
         return m
     m = np.asarray(rows)
     if m.dtype != bool or m.shape != (D,):
-        raise ValueError(
+        raise InvalidArgument(
             f"rows must be None, a slice or a boolean mask of shape ({D},), "
             f"got {m.dtype} array of shape {m.shape}"
         )
@@ -172,7 +173,7 @@ def last_column_loss_and_grad(
 
 def _check_data(data: object, V, W):
     if not isinstance(data, PromptData):
-        raise ValueError(f"data must be a PromptData, got data={type(data).__name__}")
+        raise InvalidArgument(f"data must be a PromptData, got data={type(data).__name__}")
     V, W, d = _check_weights(V, W, 2 * data.d + 2)
     return V, W, d
 

@@ -43,7 +43,7 @@ from numpy.typing import ArrayLike
 from ._embedding import block_slices
 from ._gradients import PromptData, _check_data
 from ._training import adam_step
-from ._validation import as_float_array, check_float, check_int, check_rng
+from ._validation import InvalidArgument, as_float_array, check_float, check_int, check_rng
 
 __all__ = [
     "StableStep",
@@ -502,7 +502,7 @@ def largest_stable_step(
 # ---------------------------------------------------------------------------- sparse pattern
 def _check_sparse(data: PromptData, Vt, Wt):
     if not isinstance(data, PromptData):
-        raise ValueError(f"data must be a PromptData, got data={type(data).__name__}")
+        raise InvalidArgument(f"data must be a PromptData, got data={type(data).__name__}")
     d = data.d
     Vt = as_float_array("Vt", Vt, (d, d), ("d", "d"))
     Wt = np.eye(d) if Wt is None else as_float_array("Wt", Wt, (d, d), ("d", "d"))
@@ -676,7 +676,7 @@ def post_train(
         the final (V, W).
     """
     if not isinstance(data, PromptData):
-        raise ValueError(f"data must be a PromptData, got data={type(data).__name__}")
+        raise InvalidArgument(f"data must be a PromptData, got data={type(data).__name__}")
     V, W = post_train_many(
         data.S[None],
         data.w_star[None],
@@ -733,19 +733,19 @@ def post_train_many(
     W0 = as_float_array("W0", W0, (D, D), ("D", "D"))
     n = check_int("n", n, min_value=1)
     if method not in ("SFT", "OS"):
-        raise ValueError(f"method must be 'SFT' or 'OS', got method={method!r}")
+        raise InvalidArgument(f"method must be 'SFT' or 'OS', got method={method!r}")
     k = check_int("k", k, min_value=1 if method == "OS" else 0)
     eta = check_float("eta", eta, lo=0.0, hi=1.0, lo_open=True, hi_open=True)
     epochs = check_int("epochs", epochs, min_value=0)
     batch_size = check_int("batch_size", batch_size, min_value=1)
     lr = check_float("lr", lr, lo=0.0, lo_open=True)
     if len(rngs) != R:
-        raise ValueError(f"rngs must hold one generator per model (R={R}), got {len(rngs)}")
+        raise InvalidArgument(f"rngs must hold one generator per model (R={R}), got {len(rngs)}")
     for g in rngs:
         check_rng(g)
     dtype = np.dtype(dtype)
     if dtype not in (np.float32, np.float64):
-        raise ValueError(f"dtype must be float32 or float64, got dtype={dtype}")
+        raise InvalidArgument(f"dtype must be float32 or float64, got dtype={dtype}")
     S, w = S.astype(dtype, copy=False), w.astype(dtype, copy=False)
     V0c, W0c = V0.astype(dtype), W0.astype(dtype)
     b = block_slices(d)

@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._validation import (
+    InvalidArgument,
     auto_batch,
     check_choice,
     check_int,
@@ -33,14 +34,14 @@ def _psd_eigh(C: ArrayLike, name: str = "C") -> tuple[np.ndarray, np.ndarray]:
     scale = float(np.max(np.abs(C)))
     asym = float(np.max(np.abs(C - C.T)))
     if asym > SYM_RTOL * scale:
-        raise ValueError(
+        raise InvalidArgument(
             f"{name} must be symmetric, got max|{name} - {name}^T| = {asym:.3g} "
             f"(max|{name}| = {scale:.3g})"
         )
     lam, U = np.linalg.eigh(0.5 * (C + C.T))
     lam_scale = float(np.max(np.abs(lam)))
     if lam[0] < -PSD_RTOL * lam_scale:
-        raise ValueError(
+        raise InvalidArgument(
             f"{name} must be positive semidefinite, got smallest eigenvalue {lam[0]:.6g} "
             f"(largest {lam[-1]:.6g})"
         )
@@ -185,7 +186,7 @@ def _resolve_wishart_method(method: str, n: int, r: int) -> str:
     if method == "auto":
         return "bartlett" if n >= r else "features"
     if method == "bartlett" and n < r:
-        raise ValueError(
+        raise InvalidArgument(
             f"method='bartlett' needs n >= rank(C), got n={n} and rank(C)={r}; "
             "use method='features' or 'auto'"
         )

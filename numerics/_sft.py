@@ -24,7 +24,7 @@ from numpy.typing import ArrayLike
 from ._embedding import block_slices, sparse_weights
 from ._gradients import PromptData, sft_loss_and_grad
 from ._training import GDResult, gradient_descent
-from ._validation import as_float_array, check_float, check_int
+from ._validation import InvalidArgument, as_float_array, check_float, check_int
 
 __all__ = [
     "NewtonResult",
@@ -41,7 +41,7 @@ __all__ = [
 
 def _check_data(data: object) -> PromptData:
     if not isinstance(data, PromptData):
-        raise ValueError(f"data must be a PromptData, got data={type(data).__name__}")
+        raise InvalidArgument(f"data must be a PromptData, got data={type(data).__name__}")
     return data
 
 

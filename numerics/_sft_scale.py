@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import check_choice, check_int, check_rng
+from ._validation import InvalidArgument, check_choice, check_int, check_rng
 
 __all__ = [
     "BlockDiagonalSetting",
@@ -61,10 +61,10 @@ def _vec(name: str, v: ArrayLike, d: int | None = None, *, positive: bool = Fals
     arr = np.asarray(v, dtype=float)
     if arr.ndim != 1 or (d is not None and arr.shape[0] != d):
         want = "a vector" if d is None else f"a vector of length {d}"
-        raise ValueError(f"{name} must be {want} (a diagonal), got shape {arr.shape}")
+        raise InvalidArgument(f"{name} must be {want} (a diagonal), got shape {arr.shape}")
     if not np.all(np.isfinite(arr)) or np.any(arr < 0) or (positive and np.any(arr <= 0)):
         bound = "> 0" if positive else ">= 0"
-        raise ValueError(f"{name} must have finite entries {bound}, got min {arr.min():.3g}")
+        raise InvalidArgument(f"{name} must have finite entries {bound}, got min {arr.min():.3g}")
     return arr
 
 
@@ -87,11 +87,11 @@ class BlockDiagonalSetting:
         check_int("m", self.m, min_value=0)
         check_int("n", self.n, min_value=1)
         if self.m > self.d:
-            raise ValueError(f"m must be <= d, got m={self.m}, d={self.d}")
+            raise InvalidArgument(f"m must be <= d, got m={self.m}, d={self.d}")
         if not (0 < self.eta < 1):
-            raise ValueError(f"eta must lie in (0, 1), got eta={self.eta}")
+            raise InvalidArgument(f"eta must lie in (0, 1), got eta={self.eta}")
         if not (self.rho >= 0 and self.r >= 0):
-            raise ValueError(f"rho and r must be >= 0, got rho={self.rho}, r={self.r}")
+            raise InvalidArgument(f"rho and r must be >= 0, got rho={self.rho}, r={self.r}")
 
     def _blocks(self, v1: float, v2: float) -> np.ndarray:
         return np.concatenate([np.full(self.m, float(v1)), np.full(self.d - self.m, float(v2))])

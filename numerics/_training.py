@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import check_float, check_int
+from ._validation import InvalidArgument, check_float, check_int
 
 LossAndGrad = Callable[..., tuple]
 Callback = Callable[[int, tuple, float], object]
@@ -46,21 +46,21 @@ class GDResult:
 
 def _prepare(params: Sequence[ArrayLike], mask) -> tuple[tuple, tuple]:
     if isinstance(params, np.ndarray) or not isinstance(params, tuple | list):
-        raise ValueError(
+        raise InvalidArgument(
             f"params must be a tuple of arrays, e.g. (V, W), got {type(params).__name__}"
         )
     if len(params) == 0:
-        raise ValueError("params must contain at least one array, got an empty tuple")
+        raise InvalidArgument("params must contain at least one array, got an empty tuple")
     ps = []
     for i, p in enumerate(params):
         a = np.array(p, dtype=np.float64)  # copy: the caller's arrays are never modified
         if not np.all(np.isfinite(a)):
-            raise ValueError(f"params[{i}] must be finite, got a NaN or inf entry")
+            raise InvalidArgument(f"params[{i}] must be finite, got a NaN or inf entry")
         ps.append(a)
     if mask is None:
         return tuple(ps), tuple(None for _ in ps)
     if not isinstance(mask, tuple | list) or len(mask) != len(ps):
-        raise ValueError(
+        raise InvalidArgument(
             f"mask must be None or a tuple of {len(ps)} boolean arrays (one per parameter), "
             f"got {type(mask).__name__} of length {len(mask) if hasattr(mask, '__len__') else '?'}"
         )
@@ -71,7 +71,7 @@ def _prepare(params: Sequence[ArrayLike], mask) -> tuple[tuple, tuple]:
             continue
         m = np.asarray(m)
         if m.dtype != bool or m.shape != p.shape:
-            raise ValueError(
+            raise InvalidArgument(
                 f"mask[{i}] must be a boolean array of shape {p.shape}, "
                 f"got {m.dtype} array of shape {m.shape}"
             )
@@ -82,7 +82,7 @@ def _prepare(params: Sequence[ArrayLike], mask) -> tuple[tuple, tuple]:
 def _evaluate(loss_and_grad: LossAndGrad, params: tuple, masks: tuple):
     out = loss_and_grad(*params)
     if not isinstance(out, tuple) or len(out) != len(params) + 1:
-        raise ValueError(
+        raise InvalidArgument(
             f"loss_and_grad(*params) must return (loss, *grads) with {len(params)} gradients, "
             f"got {type(out).__name__} of length {len(out) if isinstance(out, tuple) else '?'}"
         )
@@ -91,7 +91,7 @@ def _evaluate(loss_and_grad: LossAndGrad, params: tuple, masks: tuple):
     for i, (g, p, m) in enumerate(zip(out[1:], params, masks, strict=True)):
         g = np.asarray(g, dtype=np.float64)
         if g.shape != p.shape:
-            raise ValueError(f"gradient {i} has shape {g.shape}, expected {p.shape}")
+            raise InvalidArgument(f"gradient {i} has shape {g.shape}, expected {p.shape}")
         grads.append(g if m is None else np.where(m, g, 0.0))
     return loss, tuple(grads)
 
@@ -141,7 +141,7 @@ def gradient_descent(
     armijo = isinstance(step, str)
     if armijo:
         if step != "armijo":
-            raise ValueError(f"step must be a positive number or 'armijo', got step={step!r}")
+            raise InvalidArgument(f"step must be a positive number or 'armijo', got step={step!r}")
         armijo_init = check_float("armijo_init", armijo_init, lo=0.0, lo_open=True)
         armijo_shrink = check_float(
             "armijo_shrink", armijo_shrink, lo=0.0, hi=1.0, lo_open=True, hi_open=True
@@ -157,7 +157,7 @@ def gradient_descent(
 
     loss, grads = _evaluate(loss_and_grad, params, masks)
     if not _finite(loss, grads):
-        raise ValueError("the loss or gradient is not finite at the initial params")
+        raise InvalidArgument("the loss or gradient is not finite at the initial params")
     gnorm = _norm(grads)
     losses, gnorms, steps = [loss], [gnorm], []
     message = f"reached max_steps={max_steps}"
@@ -273,7 +273,7 @@ def adam(
 
     loss, grads = _evaluate(loss_and_grad, params, masks)
     if not _finite(loss, grads):
-        raise ValueError("the loss or gradient is not finite at the initial params")
+        raise InvalidArgument("the loss or gradient is not finite at the initial params")
     gnorm = _norm(grads)
     m = [np.zeros_like(p) for p in params]
     v = [np.zeros_like(p) for p in params]
