@@ -29,11 +29,11 @@ from ._validation import InvalidArgument, as_float_array, check_float, check_int
 __all__ = [
     "NewtonResult",
     "minimise_sft_loss",
+    "nearest_sft_minimiser",
     "newton_minimise",
     "ridge_path",
     "sft_gd_iterations",
     "sft_gd_trajectory",
-    "sft_minimiser",
     "sft_statistics",
     "sparse_sft_loss_and_grad",
 ]
@@ -145,11 +145,13 @@ def _vtilde_gd(
     )
 
 
-def sft_minimiser(
+def nearest_sft_minimiser(
     data: PromptData, V_tilde0: ArrayLike, *, eta: float, k: int, check_structure: bool = True
 ) -> np.ndarray:
-    r"""The minimiser of the real SFT loss over :math:`\tilde V` (:math:`\tilde W = I`) nearest
-    ``V_tilde0`` in Frobenius norm.
+    r"""The minimiser of the real SFT loss (paper §2, :math:`L_{SFT}`) over :math:`\tilde V`
+    (:math:`\tilde W = I`) nearest ``V_tilde0`` in Frobenius norm, found from the real gradient
+    alone — the simulation's witness of the zero-loss point of Theorem 4.1, (4.1); compare
+    :func:`theorem_4_1_minimiser`, which evaluates the paper's closed form instead.
 
     With :math:`\tilde W = I` the w-rows of every supervised output column are
     :math:`\tilde V u + c` with u, c independent of :math:`\tilde V` (the only block of V is

@@ -48,7 +48,7 @@ __all__ = [
     "resolvent_cross_trace",
     "sample_sft_statistics",
     "sft_error_sweep",
-    "sft_minimizer",
+    "theorem_4_1_minimiser",
     "theorem_b1_terms_finite",
 ]
 
@@ -179,9 +179,13 @@ def _thin_svd(M: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return Q, s, (Q.T @ M) / s[:, None]
 
 
-def sft_minimizer(Omega: ArrayLike, Phi: ArrayLike, gamma0: ArrayLike, eta: float) -> np.ndarray:
-    r""":math:`\tilde V^* = -\eta\,\Omega\Phi^\dagger - \Gamma_0^{-1}(I - \Phi\Phi^\dagger)`
-    (Theorem 4.1, (4.1)), Γ0 = diag(``gamma0``), from the thin SVD
+def theorem_4_1_minimiser(
+    Omega: ArrayLike, Phi: ArrayLike, gamma0: ArrayLike, eta: float
+) -> np.ndarray:
+    r"""The closed form of Theorem 4.1, (4.1):
+    :math:`\tilde V^* = -\eta\,\Omega\Phi^\dagger - \Gamma_0^{-1}(I - \Phi\Phi^\dagger)`
+    from the statistics Ω, Φ (not from the loss; compare :func:`numerics.nearest_sft_minimiser`,
+    which minimises the real SFT loss), Γ0 = diag(``gamma0``), from the thin SVD
     :math:`\Phi = U s V^\top`: :math:`\Omega\Phi^\dagger = (\Omega V) s^{-1} U^\top`,
     :math:`\Phi\Phi^\dagger = UU^\top`."""
     Omega = np.asarray(Omega, dtype=float)
@@ -204,7 +208,7 @@ def first_order_weights(
     Omega = np.asarray(Omega, dtype=float)
     a = _vec("a", a, Omega.shape[0])
     M0 = a[:, None] * Omega
-    VS = sft_minimizer(Omega, M0, gamma0, eta)
+    VS = theorem_4_1_minimiser(Omega, M0, gamma0, eta)
     U, s, Vt = _thin_svd(M0)
     E = np.asarray(Phi, dtype=float) - M0
     VN = -((VS @ E) @ (Vt.T / s)) @ U.T
@@ -301,7 +305,7 @@ def theorem_b1_terms_finite(Omega: ArrayLike, setting: BlockDiagonalSetting) -> 
     a, sig = st.a, st.sigma
     d = st.d
     M0 = a[:, None] * Omega
-    VS = sft_minimizer(Omega, M0, st.gamma0, st.eta)
+    VS = theorem_4_1_minimiser(Omega, M0, st.gamma0, st.eta)
     M = VS * sig
     M[np.diag_indices(d)] += 1.0
     col = np.einsum("ij,ij->j", VS, VS)
@@ -340,7 +344,7 @@ def sft_error_sweep(
     for i in range(replicates):
         Om, Ph = sample_sft_statistics(a, st.n, max(Bs), rng)
         for j, B in enumerate(Bs):
-            V = sft_minimizer(Om[:, :B], Ph[:, :B], g0, st.eta)
+            V = theorem_4_1_minimiser(Om[:, :B], Ph[:, :B], g0, st.eta)
             out[0, i, j] = post_test_error_diag(V, sig, st.n)
             if first_order:
                 VS, VN = first_order_weights(Om[:, :B], Ph[:, :B], a, g0, st.eta)

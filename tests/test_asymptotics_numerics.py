@@ -50,7 +50,7 @@ def test_minimizer_equals_the_dense_pseudo_inverse_formula(shape):
     rng = np.random.default_rng(2)
     st = nm.BlockDiagonalSetting(d=d, m=3, n=7, rho=0.1, eta=0.2, r=r)
     Om, Ph = nm.sample_sft_statistics(st.a, st.n, B, rng)
-    V = nm.sft_minimizer(Om, Ph, st.gamma0, st.eta)
+    V = nm.theorem_4_1_minimiser(Om, Ph, st.gamma0, st.eta)
     P = np.linalg.pinv(Ph, rcond=1e-10)
     G = np.diag(1 / st.gamma0)
     dense = -st.eta * Om @ P - G @ (np.eye(d) - Ph @ P)
@@ -121,7 +121,7 @@ def test_error_sweep_uses_nested_prompt_sets():
     E1 = nm.sft_error_sweep(st, [2, 4, 9], 2, np.random.default_rng(6))
     rng = np.random.default_rng(6)
     Om, Ph = nm.sample_sft_statistics(st.a, st.n, 9, rng)
-    V = nm.sft_minimizer(Om[:, :4], Ph[:, :4], st.gamma0, st.eta)
+    V = nm.theorem_4_1_minimiser(Om[:, :4], Ph[:, :4], st.gamma0, st.eta)
     assert E1[0, 1] == pytest.approx(nm.post_test_error_diag(V, st.sigma, st.n))
     both = nm.sft_error_sweep(st, [3], 1, np.random.default_rng(0), first_order=True)
     assert both.shape == (2, 1, 1)
@@ -141,7 +141,11 @@ def test_error_sweep_uses_nested_prompt_sets():
         ),
         (nm.sample_sft_statistics, dict(a=[1, 1], n=0, B=3, rng=np.random.default_rng(0)), "n"),
         (nm.post_test_error_diag, dict(V=np.eye(2), sigma=[1, 2, 3], n=3), "length 2"),
-        (nm.sft_minimizer, dict(Omega=np.eye(2), Phi=np.eye(2), gamma0=[1, 0], eta=0.2), "> 0"),
+        (
+            nm.theorem_4_1_minimiser,
+            dict(Omega=np.eye(2), Phi=np.eye(2), gamma0=[1, 0], eta=0.2),
+            "> 0",
+        ),
     ],
 )
 def test_invalid_inputs_raise_one_line(fn, kwargs, match):

@@ -5,8 +5,7 @@ import numpy as np
 import sympy as sp
 
 import numerics
-from derivations import d
-from derivations._icl import icl_risk, icl_risk_explicit
+from derivations import d, icl_risk, icl_risk_explicit
 from theory import Claim, RunContext, Verdict, decide_at, quantities, run_claims
 from theory.symbols import I, Sigma, Vt, eta, n, sigma
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-import derivations._os as dos
+import derivations
 import numerics as nm
 from derivations import d
 from theory._evaluate import evaluate
@@ -39,16 +39,16 @@ def test_unrolled_iterate_equals_the_real_rollout(kk):
         "S": sp.Matrix(S_),
         "w": sp.Matrix(m["w"]),
     }
-    derived = np.array(dos.os_iterate(kk).evaluate(vals, {d: dd}), dtype=float).ravel()
+    derived = np.array(derivations.os_iterate(kk).evaluate(vals, {d: dd}), dtype=float).ravel()
     V, W = nm.sparse_weights(m["Vt"], m["Wt"])
     real = nm.cot_rollout_naive(m["X"], m["X"] @ m["w"][:, 0], V, W, kk)[-1]
     np.testing.assert_allclose(derived, real, rtol=1e-9)
-    at = np.array(dos.os_iterate_at(kk, vals), dtype=float).ravel()
+    at = np.array(derivations.os_iterate_at(kk, vals), dtype=float).ravel()
     np.testing.assert_allclose(at, real, rtol=1e-9)
 
 
 def test_appended_column_is_an_iterate_column():
-    x, y, wblk, c = dos.appended_column()
+    x, y, wblk, c = derivations.appended_column()
     assert not x.terms and not y.terms and (c - c.scalar(1)).is_zero()
     assert not {"Wp", "one_p"} & {letter.name for letter in wblk.letters()}
 
@@ -59,7 +59,7 @@ def test_exact_curvature_matches_finite_differences_of_the_real_gradient():
     wn = np.array([1.0, -2.0])
     Vn = rng.standard_normal((2, 2)) * 0.3
     Vq = sp.Matrix(2, 2, [sp.Rational(round(v * 1000), 1000) for v in Vn.ravel()])
-    r, J, H = dos.os_curvature_at(
+    r, J, H = derivations.os_curvature_at(
         3, Vq, sp.Matrix([[2, sp.Rational(1, 2)], [sp.Rational(1, 2), 1]]), sp.Matrix([1, -2])
     )
     data = nm.PromptData(Sn[None], wn[None], 5)
@@ -75,10 +75,10 @@ def test_exact_curvature_matches_finite_differences_of_the_real_gradient():
 
 def test_sft_loss_of_the_sparse_model_is_ck_times_a_fixed_loss():
     rho = sp.Symbol("rho_c", positive=True)
-    base = dos.sft_loss_sparse(0)
+    base = derivations.sft_loss_sparse(0)
     for kk in (1, 2):
         ck = sum(rho ** (2 * i) for i in range(kk + 1))
-        assert (dos.sft_loss_sparse(kk) - base.scale(ck)).simplified().is_zero()
+        assert (derivations.sft_loss_sparse(kk) - base.scale(ck)).simplified().is_zero()
 
 
 def test_matsum_expands_evaluates_and_prints():

@@ -75,7 +75,7 @@ def test_minimiser_below_d_is_stationary_and_moves_only_within_range_phi():
     in range(Φ) (the nearest one)."""
     data = _data(2)
     V0 = -0.5 * np.eye(D_)
-    Vm = numerics.sft_minimiser(data, V0, eta=ETA, k=1)
+    Vm = numerics.nearest_sft_minimiser(data, V0, eta=ETA, k=1)
     g = numerics.sparse_sft_loss_and_grad(data, Vm, None, eta=ETA, k=1)[1]
     assert np.max(np.abs(g)) < 1e-10
     _, Ph = numerics.sft_statistics(data)
@@ -86,7 +86,7 @@ def test_minimiser_below_d_is_stationary_and_moves_only_within_range_phi():
 def test_minimiser_is_the_limit_of_gradient_descent():
     data = _data(40, seed=4)
     V0 = -0.5 * np.eye(D_)
-    Vm = numerics.sft_minimiser(data, V0, eta=ETA, k=1)
+    Vm = numerics.nearest_sft_minimiser(data, V0, eta=ETA, k=1)
     _, Ph = numerics.sft_statistics(data)
     lmax = np.linalg.eigvalsh(Ph @ Ph.T)[-1]
     c1 = 1 + (1 - ETA) ** 2
@@ -102,7 +102,7 @@ def test_gd_trajectory_is_plain_gradient_descent_and_iterations_count_it():
     for t in range(1, 6):
         V = V - 0.05 * numerics.sparse_sft_loss_and_grad(data, V, None, eta=ETA, k=2)[1]
         np.testing.assert_allclose(traj[t], V, rtol=1e-12, atol=1e-14)
-    target = numerics.sft_minimiser(data, V0, eta=ETA, k=2)
+    target = numerics.nearest_sft_minimiser(data, V0, eta=ETA, k=2)
     N = numerics.sft_gd_iterations(data, V0, target, eta=ETA, k=2, step=0.05, tol=1e-3)
     long = numerics.sft_gd_trajectory(data, V0, eta=ETA, k=2, step=0.05, steps=N)
     e = np.linalg.norm(long - target, axis=(1, 2))
@@ -132,7 +132,7 @@ def test_ridge_path_with_k0_leaves_W_at_identity_and_tends_to_the_nearest_minimi
     V0 = -0.4 * np.eye(D_)
     lams = [1e-2, 1e-4, 1e-6, 1e-8]
     path = numerics.ridge_path(data, V0, lams, eta=ETA, k=0)
-    target = numerics.sft_minimiser(data, V0, eta=ETA, k=0)
+    target = numerics.nearest_sft_minimiser(data, V0, eta=ETA, k=0)
     dist = [np.linalg.norm(v - target) for v, _, _ in path]
     for _, w, res in path:
         np.testing.assert_allclose(w, np.eye(D_), atol=1e-9)
@@ -181,7 +181,7 @@ BAD = [
         "lambda",
     ),
     (
-        numerics.sft_minimiser,
+        numerics.nearest_sft_minimiser,
         dict(data=_data(2), V_tilde0=np.zeros((D_, D_)), eta=1.5, k=1),
         "eta",
     ),
