@@ -17,6 +17,7 @@ from ._validation import (
     check_embedding_dim,
     check_float,
     check_int,
+    check_square_matrix,
 )
 
 
@@ -92,10 +93,8 @@ def sparse_weights(
     Returns:
         (V, W), each (2d+2, 2d+2).
     """
-    V_tilde = as_float_array("V_tilde", V_tilde, (None, None), ("d", "d"))
+    V_tilde = check_square_matrix("V_tilde", V_tilde)
     d = V_tilde.shape[0]
-    if d < 1 or V_tilde.shape[1] != d:
-        raise InvalidArgument(f"V_tilde must be a square d x d matrix, got shape {V_tilde.shape}")
     if W_tilde is None:
         W_tilde = np.eye(d)
     W_tilde = as_float_array("W_tilde", W_tilde, (d, d), ("d", "d"))

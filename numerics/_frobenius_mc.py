@@ -37,8 +37,13 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._estimators import frobenius_risk_samples
-from ._sampling import _features, _psd_factor
-from ._validation import InvalidArgument, as_float_array, auto_batch, check_int, check_rng
+from ._sampling import _features, _psd_factor_for
+from ._validation import (
+    auto_batch,
+    check_int,
+    check_rng,
+    check_square_matrix,
+)
 
 __all__ = ["FrobeniusSampler", "frobenius_risk_cv_samples", "taylor_gradient"]
 
@@ -68,13 +73,9 @@ class FrobeniusSampler:
     """
 
     def __init__(self, A: ArrayLike, C: ArrayLike, n: int):
-        A = as_float_array("A", A, (None, None), ("d", "d"))
+        A = check_square_matrix("A", A)
         d = A.shape[0]
-        if d < 1 or A.shape[1] != d:
-            raise InvalidArgument(f"A must be a square d x d matrix, got shape {A.shape}")
-        L = _psd_factor(C)
-        if L.shape[0] != d:
-            raise InvalidArgument(f"C must be {d}x{d} to match A, got {L.shape[0]}x{L.shape[0]}")
+        L = _psd_factor_for(C, d, "A")
         self.n = check_int("n", n, min_value=1)
         self.A, self.L, self.d, self.r = A, L, d, L.shape[1]
         self.C = L @ L.T

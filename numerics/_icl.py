@@ -15,7 +15,7 @@ from numpy.typing import ArrayLike
 
 from ._embedding import block_slices, sparse_weights
 from ._lsa import _fill_data_blocks, _fill_iterate_blocks, _last_column
-from ._sampling import _features, _psd_factor
+from ._sampling import _features, _psd_factor_for
 from ._validation import InvalidArgument, as_float_array, auto_batch, check_int, check_rng
 
 __all__ = ["icl_risk_samples"]
@@ -43,11 +43,7 @@ def icl_risk_samples(
     V_tilde = as_float_array("V_tilde", V_tilde, (None, None), ("d", "d"))
     d = V_tilde.shape[0]
     Wt = np.eye(d) if W_tilde is None else as_float_array("W_tilde", W_tilde, (d, d), ("d", "d"))
-    Lr = _psd_factor(C)
-    if Lr.shape[0] != d:
-        raise InvalidArgument(
-            f"C must be {d}x{d} to match V_tilde, got {Lr.shape[0]}x{Lr.shape[0]}"
-        )
+    Lr = _psd_factor_for(C, d, "V_tilde")
     n = check_int("n", n, min_value=1)
     size = check_int("size", size, min_value=0)
     steps = check_int("steps", steps, min_value=1)

@@ -56,6 +56,16 @@ def _psd_factor(C: ArrayLike, name: str = "C") -> np.ndarray:
     return U[:, keep] * np.sqrt(lam[keep])
 
 
+def _psd_factor_for(C: ArrayLike, d: int, partner: str) -> np.ndarray:
+    """:func:`_psd_factor` of the covariance ``C``, which must be ``d × d`` like ``partner``."""
+    L = _psd_factor(C)
+    if L.shape[0] != d:
+        raise InvalidArgument(
+            f"C must be {d}x{d} to match {partner}, got {L.shape[0]}x{L.shape[0]}"
+        )
+    return L
+
+
 def covariance_sqrt(C: ArrayLike) -> np.ndarray:
     r"""Square-root factor of a PSD covariance: :math:`L = U\,\mathrm{diag}(\sqrt{\lambda_+})`.
 

@@ -155,16 +155,8 @@ def gradient_descent(
     grad_tol = check_float("grad_tol", grad_tol, lo=0.0)
     params, masks = _prepare(params, mask)
 
-    loss, grads = _evaluate(loss_and_grad, params, masks)
-    if not _finite(loss, grads):
-        raise InvalidArgument("the loss or gradient is not finite at the initial params")
-    gnorm = _norm(grads)
-    losses, gnorms, steps = [loss], [gnorm], []
-    message = f"reached max_steps={max_steps}"
-    for t in range(max_steps):
-        if gnorm <= grad_tol:
-            message = f"gradient norm {gnorm:.3g} <= grad_tol={grad_tol:g}"
-            break
+    def update(t, params, loss, grads, gnorm):
+        nonlocal gamma
         if armijo:
             g_try = min(armijo_init, 2.0 * gamma)
             for _ in range(max_backtracks):
@@ -174,22 +166,51 @@ def gradient_descent(
                     break
                 g_try *= armijo_shrink
             else:
-                message = f"Armijo line search failed after {max_backtracks} halvings at step {t}"
-                break
+                return f"Armijo line search failed after {max_backtracks} halvings at step {t - 1}"
             gamma = g_try
         else:
             new = tuple(p - gamma * g for p, g in zip(params, grads, strict=True))
             new_loss, new_grads = _evaluate(loss_and_grad, new, masks)
             if not _finite(new_loss, new_grads):
-                message = f"diverged: non-finite loss at step {t + 1} (step={gamma:g} too large?)"
-                break
-        params, loss, grads = new, new_loss, new_grads
+                return f"diverged: non-finite loss at step {t} (step={gamma:g} too large?)"
+        return new, new_loss, new_grads, gamma
+
+    return _descend(loss_and_grad, params, masks, max_steps, grad_tol, callback, update)
+
+
+def _descend(
+    loss_and_grad: LossAndGrad,
+    params: tuple,
+    masks: tuple,
+    max_steps: int,
+    grad_tol: float,
+    callback: Callback | None,
+    update: Callable[..., tuple | str],
+) -> GDResult:
+    """The loop of :func:`gradient_descent` and :func:`adam`: ``update(t, params, loss, grads,
+    gnorm)`` proposes update t (1-based) as ``(params, loss, grads, step)``, or returns the
+    message why it stops; stopping rules as in :func:`gradient_descent`."""
+    loss, grads = _evaluate(loss_and_grad, params, masks)
+    if not _finite(loss, grads):
+        raise InvalidArgument("the loss or gradient is not finite at the initial params")
+    gnorm = _norm(grads)
+    losses, gnorms, steps = [loss], [gnorm], []
+    message = f"reached max_steps={max_steps}"
+    for t in range(1, max_steps + 1):
+        if gnorm <= grad_tol:
+            message = f"gradient norm {gnorm:.3g} <= grad_tol={grad_tol:g}"
+            break
+        proposed = update(t, params, loss, grads, gnorm)
+        if isinstance(proposed, str):
+            message = proposed
+            break
+        params, loss, grads, step = proposed
         gnorm = _norm(grads)
         losses.append(loss)
         gnorms.append(gnorm)
-        steps.append(gamma)
-        if callback is not None and callback(t + 1, params, loss) is True:
-            message = f"stopped by callback at step {t + 1}"
+        steps.append(step)
+        if callback is not None and callback(t, params, loss) is True:
+            message = f"stopped by callback at step {t}"
             break
     else:
         if gnorm <= grad_tol:
@@ -271,40 +292,14 @@ def adam(
     grad_tol = check_float("grad_tol", grad_tol, lo=0.0)
     params, masks = _prepare(params, mask)
 
-    loss, grads = _evaluate(loss_and_grad, params, masks)
-    if not _finite(loss, grads):
-        raise InvalidArgument("the loss or gradient is not finite at the initial params")
-    gnorm = _norm(grads)
     m = [np.zeros_like(p) for p in params]
     v = [np.zeros_like(p) for p in params]
-    losses, gnorms, steps = [loss], [gnorm], []
-    message = f"reached max_steps={max_steps}"
-    for t in range(1, max_steps + 1):
-        if gnorm <= grad_tol:
-            message = f"gradient norm {gnorm:.3g} <= grad_tol={grad_tol:g}"
-            break
+
+    def update(t, params, _loss, grads, _gnorm):
         new = tuple(adam_step(params, grads, m, v, t, lr=lr, beta1=beta1, beta2=beta2, eps=eps))
         new_loss, new_grads = _evaluate(loss_and_grad, new, masks)
         if not _finite(new_loss, new_grads):
-            message = f"diverged: non-finite loss at step {t} (lr={lr:g} too large?)"
-            break
-        params, loss, grads = new, new_loss, new_grads
-        gnorm = _norm(grads)
-        losses.append(loss)
-        gnorms.append(gnorm)
-        steps.append(lr)
-        if callback is not None and callback(t, params, loss) is True:
-            message = f"stopped by callback at step {t}"
-            break
-    else:
-        if gnorm <= grad_tol:
-            message = f"gradient norm {gnorm:.3g} <= grad_tol={grad_tol:g}"
-    return GDResult(
-        params=params,
-        loss_history=np.array(losses),
-        grad_norm_history=np.array(gnorms),
-        step_history=np.array(steps),
-        n_steps=len(steps),
-        converged=gnorm <= grad_tol,
-        message=message,
-    )
+            return f"diverged: non-finite loss at step {t} (lr={lr:g} too large?)"
+        return new, new_loss, new_grads, lr
+
+    return _descend(loss_and_grad, params, masks, max_steps, grad_tol, callback, update)

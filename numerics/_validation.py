@@ -121,6 +121,14 @@ def check_square(name: str, value: object, size: int | None = None) -> np.ndarra
     return arr
 
 
+def check_square_matrix(name: str, value: object) -> np.ndarray:
+    """A finite float64 ``d × d`` matrix with ``d >= 1`` (its size sets d for the caller)."""
+    arr = as_float_array(name, value, (None, None), ("d", "d"))
+    if arr.shape[0] < 1 or arr.shape[1] != arr.shape[0]:
+        raise InvalidArgument(f"{name} must be a square d x d matrix, got shape {arr.shape}")
+    return arr
+
+
 def check_embedding_dim(name: str, D: int) -> int:
     """``D`` must be ``2 d + 2`` with ``d >= 1``; returns ``d``."""
     if D < 4 or D % 2:
