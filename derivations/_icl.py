@@ -37,7 +37,7 @@ from derivations._isserlis import (
 )
 from derivations._letters import LETTERS, d, n
 from derivations._letters import letter_poly as _L
-from derivations._lsa import explicit_sparse_weights
+from derivations._lsa import explicit_gram, explicit_sparse_weights
 from derivations._tracepoly import Letter, TracePoly
 from derivations._wick import Gaussian, expect
 
@@ -80,20 +80,16 @@ def icl_risk(steps: int = 1, query: bool = False, noise: bool = False) -> TraceP
 
 
 def _gram(S, w, u, e2, iterates, dd, noise):
-    """Explicit G = Z Zᵀ of the noisy embedding from its sufficient statistics."""
-    D = 2 * dd + 2
-    G = sp.zeros(D, D)
-    xy = n * S * w + (sigma * n * u if noise else sp.zeros(dd, 1))
-    yy = (n * w.T * S * w)[0, 0] + (
-        (2 * sigma * n * (w.T * u)[0, 0] + sigma**2 * e2) if noise else 0
-    )
-    G[0:dd, 0:dd] = n * S
-    G[0:dd, dd] = xy
-    G[dd, 0:dd] = xy.T
-    G[dd, dd] = yy
-    for v in iterates:
-        z = sp.Matrix.vstack(sp.zeros(dd + 1, 1), v, sp.ones(1, 1))
-        G += z * z.T
+    r"""Explicit G = Z Zᵀ of the noisy embedding from its sufficient statistics: the noiseless
+    :func:`derivations._lsa.explicit_gram` plus, with label noise :math:`y = X^\top w + \sigma
+    \varepsilon` (:math:`u = X\varepsilon / n`, ``e2`` = :math:`\|\varepsilon\|^2`), the terms
+    :math:`\sigma n u` in :math:`Xy` and :math:`2\sigma n w^\top u + \sigma^2 e_2` in
+    :math:`y^\top y`."""
+    G = explicit_gram(S, w, n, iterates)
+    if noise:
+        G[0:dd, dd] = G[0:dd, dd] + sigma * n * u
+        G[dd, 0:dd] = G[0:dd, dd].T
+        G[dd, dd] = G[dd, dd] + 2 * sigma * n * (w.T * u)[0, 0] + sigma**2 * e2
     return G
 
 
