@@ -55,7 +55,11 @@ def _wishart() -> Gaussian:
 
 @cache
 def icl_risk(steps: int = 1, query: bool = False, noise: bool = False) -> TracePoly:
-    """Matrix-level risk after ``steps`` LSA steps (see the module docstring)."""
+    """Matrix-level risk after ``steps`` LSA steps (see the module docstring).
+
+    Paper: the recursion (A.1) iterated, ŵ_{i+1} = (I + Ṽ S) ŵ_i − Ṽ b; steps = 1 without noise is
+    Prop 5.1, (5.1).
+    """
     Id = TracePoly.identity(d)
     Vt, S, w = _L("Vt"), _L("S"), _L("w")
     step = Id + Vt @ S
@@ -97,7 +101,10 @@ def _gram(S, w, u, e2, iterates, dd, noise):
 def icl_risk_explicit(
     dd: int, steps: int = 1, query: bool = False, noise: bool = False
 ) -> tuple[sp.Expr, dict[str, sp.Matrix]]:
-    """Index-level risk at dimension ``dd`` through the explicit forward pass."""
+    """Index-level risk at dimension ``dd`` through the explicit forward pass.
+
+    Paper: the recursion (A.1) iterated; steps = 1 without noise is Prop 5.1, (5.1).
+    """
     S = generic_matrix("S", dd, symmetric=True)
     Sig = generic_matrix("Sigma", dd, symmetric=True)
     Vt = generic_matrix("Vt", dd)

@@ -82,7 +82,10 @@ def _isserlis_cached(indices: tuple[int, ...], frozen_cov: tuple) -> sp.Expr:
 
 def wishart_moment(pairs: Sequence[tuple[int, int]], cov: sp.Matrix, n: sp.Expr) -> sp.Expr:
     r""":math:`E[\prod_t S_{i_t j_t}]` for the empirical covariance of ``n`` draws of
-    :math:`N(0, C)` (formula in the module docstring)."""
+    :math:`N(0, C)` (formula in the module docstring).
+
+    Paper: Lemma A.2 (claim wishart_moment, used in Prop 4.3 and Lemma A.1).
+    """
     return _wishart_cached(tuple(sorted(tuple(sorted(p)) for p in pairs)), _freeze(cov), n)
 
 

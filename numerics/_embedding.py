@@ -31,13 +31,19 @@ class Blocks(NamedTuple):
 
 
 def embedding_dim(d: int) -> int:
-    r"""Embedding height :math:`D = 2d + 2`."""
+    r"""Embedding height :math:`D = 2d + 2`.
+
+    Paper: PAPER.md §1 (V, W ∈ R^{(2d+2)×(2d+2)}).
+    """
     d = check_int("d", d, min_value=1)
     return 2 * d + 2
 
 
 def block_slices(d: int) -> Blocks:
-    r"""Row slices ``(x, y, w, c)`` = ``(0:d, d:d+1, d+1:2d+1, 2d+1:2d+2)`` of a D-row embedding."""
+    r"""Row slices ``(x, y, w, c)`` = ``(0:d, d:d+1, d+1:2d+1, 2d+1:2d+2)`` of a D-row embedding.
+
+    Paper: PAPER.md §1 (the embedding's four row blocks x, y, w, 1).
+    """
     d = check_int("d", d, min_value=1)
     return Blocks(
         slice(0, d), slice(d, d + 1), slice(d + 1, 2 * d + 1), slice(2 * d + 1, 2 * d + 2)
@@ -57,6 +63,9 @@ def embed_prompt(X: ArrayLike, y: ArrayLike, iterates: ArrayLike) -> np.ndarray:
 
     Returns:
         Z: (2d+2, n+m).
+
+    Paper: the embedding of PAPER.md §1: data columns (x_j, y_j, 0, 0), iterate columns
+    (0, 0, w_i, 1).
     """
     X = as_float_array("X", X, (None, None), ("n", "d"))
     n, d = X.shape
@@ -110,7 +119,8 @@ def sparse_weights(
 
 
 def pattern_masks(d: int) -> tuple[np.ndarray, np.ndarray]:
-    r"""Boolean (D, D) masks, True on the entries of the sparse pattern (3.8).
+    r"""Boolean (D, D) masks, True on the entries of the sparse pattern (3.8),
+    :math:`V_{31} = \tilde V`, :math:`W_{13} = \tilde W`, :math:`W_{24} = -1`.
 
     ``mask_V`` is True on w-rows × x-columns (d² entries); ``mask_W`` is True on
     x-rows × w-columns and on the single (y, const) entry (d² + 1 entries).
@@ -130,6 +140,8 @@ def extract_pattern(V: ArrayLike, W: ArrayLike) -> tuple[np.ndarray, np.ndarray,
 
     Entries outside the pattern are ignored (use :func:`pattern_masks` to inspect them).
     Returns :math:`(\tilde V, \tilde W, w_{24})` with shapes (d, d), (d, d), scalar.
+
+    Paper: the sparse pattern (3.8): Ṽ = V_31, W̃ = W_13, W_24.
     """
     V = as_float_array("V", V, (None, None), ("D", "D"))
     d = check_embedding_dim("V", V.shape[0])

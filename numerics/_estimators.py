@@ -179,6 +179,8 @@ def one_step_error_naive(
 
     Returns:
         (size,).
+
+    Paper: Prop 5.1, (5.1): E‖ŵ_1 − w*‖² = E‖I + Ṽ Σ̂‖_F².
     """
     V, W, Lr, n, size, _ = _one_step_setup(V_tilde, C, n, rng, size, "tokens")
     d = Lr.shape[0]
@@ -214,6 +216,8 @@ def wishart_sandwich_samples(
 
     Returns:
         (size, d, d).
+
+    Paper: Lemma A.2 (claim wishart_moment): E[S B S].
     """
     Lr = _psd_factor(C)
     d, r = Lr.shape

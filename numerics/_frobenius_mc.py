@@ -58,7 +58,10 @@ def _swap(P: np.ndarray, Q: np.ndarray, iu: tuple[np.ndarray, np.ndarray]) -> np
 
 
 def taylor_gradient(A: np.ndarray, C: np.ndarray) -> np.ndarray:
-    r""":math:`G = \nabla_S\|I + AS\|_F^2` at :math:`S = C`: :math:`2A^\top(I + AC)`."""
+    r""":math:`G = \nabla_S\|I + AS\|_F^2` at :math:`S = C`: :math:`2A^\top(I + AC)`.
+
+    Paper: the control variate for the left side of Lemma A.1.
+    """
     d = A.shape[0]
     return 2.0 * A.T @ (np.eye(d) + A @ C)
 
@@ -187,5 +190,7 @@ def frobenius_risk_cv_samples(
 
     Returns:
         ``(values (size,), controls (size, 1))``.
+
+    Paper: the left side of Lemma A.1, E‖I + AS‖_F², sampled.
     """
     return FrobeniusSampler(A, C, n)(rng, size)

@@ -96,7 +96,10 @@ def make_pretrain_data(
 ) -> PromptData:
     r"""B pretraining prompts, :math:`x \sim N(0, C)` (C = :math:`\Sigma_0`),
     :math:`w^* \sim N(0, I)`; S drawn by :func:`numerics.sample_wishart` (``method``), then
-    :math:`w^*` (B, d)."""
+    :math:`w^*` (B, d).
+
+    Paper: pipeline step 1 of PAPER.md §2, x ~ N(0, Σ0), whose fixed point is (3.6)–(3.7).
+    """
     return _make_data(C, n, B, rng, method, "C")
 
 
@@ -104,7 +107,10 @@ def make_sft_data(
     A: ArrayLike, n: int, B: int, rng: np.random.Generator, *, method: str = "auto"
 ) -> PromptData:
     r"""B post-training prompts, :math:`x \sim N(0, A)` (A the data-selection covariance), as
-    :func:`make_pretrain_data`."""
+    :func:`make_pretrain_data`.
+
+    Paper: pipeline step 2 of PAPER.md §2 (x ~ N(0, A), the data-selection knob of §5.1).
+    """
     return _make_data(A, n, B, rng, method, "A")
 
 
@@ -161,6 +167,8 @@ def last_column_loss_and_grad(
 
     Returns:
         (loss, dV, dW).
+
+    Paper: the per-column loss shared by pretraining (3.6)–(3.7) and SFT (PAPER.md §2, L_SFT).
     """
     V, W, _ = _check_weights(V, W)
     D = V.shape[0]
@@ -228,6 +236,8 @@ def pretrain_loss_and_grad(
 
     Returns:
         (loss, dV, dW): scalar and (D, D), or (B,) and (B, D, D).
+
+    Paper: the population one-step loss of (3.6)–(3.7), E‖ŵ_1 − w*‖², at finite B.
     """
     V, W, d = _check_data(data, V, W)
     D = 2 * d + 2
@@ -255,6 +265,9 @@ def sft_iterates(w_star: ArrayLike, eta: float, k: int) -> np.ndarray:
 
     Returns:
         (B, k+2, d).
+
+    Paper: the ground-truth CoT iterates of the SFT loss (PAPER.md §2), ρ_c = 1 − η as in Theorem
+    4.2.
     """
     w_star = as_float_array("w_star", w_star, (None, None), ("B", "d"))
     eta = check_float("eta", eta, lo=0.0, hi=1.0, lo_open=True, hi_open=True)
@@ -293,6 +306,8 @@ def sft_loss_and_grad(
 
     Returns:
         (loss, dV, dW).
+
+    Paper: L_SFT of PAPER.md §2 (its W̃ = I form is Theorem 4.2).
     """
     V, W, d = _check_data(data, V, W)
     eta = check_float("eta", eta, lo=0.0, hi=1.0, lo_open=True, hi_open=True)
@@ -341,6 +356,8 @@ def os_loss(
 
     Returns:
         scalar, or per-prompt :math:`\frac12\|\hat w_{k,\tau}-w^*_\tau\|^2` (B,).
+
+    Paper: Proposition 6.1, L_OS = (1/2B) Σ_τ ‖ŵ_{τ,k} − w*_τ‖².
     """
     V, W, d = _check_data(data, V, W)
     k = check_int("k", k, min_value=1)

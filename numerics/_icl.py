@@ -39,6 +39,8 @@ def icl_risk_samples(
         V_tilde: (d, d); C: (d, d) PSD feature covariance; n: prompt length; rng;
         size: number of prompts; steps: CoT steps ``k >= 1``; sigma: label-noise level
         ``>= 0``; W_tilde: (d, d), default ``I``.
+
+    Paper: the k-step recursion (A.1) with label noise; k = 1, σ = 0 is Prop 5.1, (5.1).
     """
     V_tilde = as_float_array("V_tilde", V_tilde, (None, None), ("d", "d"))
     d = V_tilde.shape[0]

@@ -48,6 +48,8 @@ def lsa_forward(Z: ArrayLike, V: ArrayLike, W: ArrayLike, n: int) -> np.ndarray:
 
     Returns:
         (D, N) output.
+
+    Paper: f(Z; V, W) = Z + V Z (Zᵀ W Z)/n of PAPER.md §1.
     """
     V, W, _ = _check_weights(V, W)
     Z = as_float_array("Z", Z, (V.shape[0], None), ("D", "N"))
@@ -95,6 +97,8 @@ def cot_rollout_naive(
     Returns:
         iterates (k, d) :math:`\hat w_1..\hat w_k`; with ``return_columns`` the columns
         :math:`c_1..c_k` as (k, D) instead.
+
+    Paper: the CoT rollout of PAPER.md §1 (recursion (A.1) in the w-block).
     """
     X = as_float_array("X", X, (None, None), ("n", "d"))
     V, W, d = _check_weights(V, W)
@@ -172,6 +176,8 @@ def gram_from_data(X: ArrayLike, w: ArrayLike, iterates: ArrayLike | None = None
 
     Returns:
         G: (B, 2d+2, 2d+2).
+
+    Paper: G = Z Zᵀ of the embedding of PAPER.md §1, the factor Zᵀ W Z of f(Z) = Z + V Z (Zᵀ W Z)/n.
     """
     X = as_float_array("X", X, (None, None, None), ("B", "n", "d"))
     B, n, d = X.shape
@@ -205,6 +211,8 @@ def gram_from_sufficient(
 
     Returns:
         G: (B, 2d+2, 2d+2).
+
+    Paper: G = Z Zᵀ of the embedding of PAPER.md §1 from (S, w*, n), S = XXᵀ/n.
     """
     S = _check_S(S)
     B, d, _ = S.shape
@@ -229,6 +237,8 @@ def last_column(G: ArrayLike, z: ArrayLike, V: ArrayLike, W: ArrayLike, n: int) 
 
     Returns:
         (B, D).
+
+    Paper: f(Z)[:, −1] of PAPER.md §1, the step behind (A.1).
     """
     V, W, _ = _check_weights(V, W)
     D = V.shape[0]
@@ -275,6 +285,8 @@ def cot_rollout_gram(
 
     Returns:
         iterates (B, k, d) — the w-blocks of :math:`c_1..c_k` — or columns (B, k, D).
+
+    Paper: the CoT rollout of PAPER.md §1 (recursion (A.1) in the w-block).
     """
     V, W, d = _check_weights(V, W)
     D = V.shape[0]
@@ -320,6 +332,8 @@ def cot_rollout(
 
     Returns:
         iterates (B, k, d) :math:`\hat w_1..\hat w_k`, or columns (B, k, D).
+
+    Paper: the CoT rollout of PAPER.md §1, whose w-block obeys the recursion (A.1).
     """
     V, W, d = _check_weights(V, W)
     D = V.shape[0]

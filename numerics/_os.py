@@ -159,6 +159,8 @@ def os_loss_and_grad(
 
     Returns:
         (loss, dV, dW).
+
+    Paper: L_OS of Proposition 6.1 and its gradient (§6, Appendix E), through the full matrices.
     """
     V, W, d = _check_data(data, V, W)
     k = check_int("k", k, min_value=1)
@@ -227,6 +229,8 @@ def sft_loss_and_grad_structured(
 
     Returns:
         (loss, dV, dW), means over prompts.
+
+    Paper: L_SFT of PAPER.md §2 (its W̃ = I form is Theorem 4.2).
     """
     V, W, d = _check_data(data, V, W)
     eta = check_float("eta", eta, lo=0.0, hi=1.0, lo_open=True, hi_open=True)
@@ -250,6 +254,8 @@ def one_step_test_errors(data: PromptData, V: ArrayLike, W: ArrayLike) -> np.nda
 
     Returns:
         (B,) squared errors (their mean estimates :math:`E\|\hat w_1 - w^*\|^2`).
+
+    Paper: Prop 5.1, (5.1) (post-test, k = 1, of PAPER.md §2 step 3).
     """
     V, W, d = _check_data(data, V, W)
     D = 2 * d + 2
@@ -310,6 +316,8 @@ def top_hessian_eigenvalue(
 
     Returns:
         (λ, unit eigenvector, iterations used).
+
+    Paper: the curvature of (6.1) (claim os_hessian, Appendix E).
     """
     theta = as_float_array("theta", theta, (None,), ("p",))
     check_rng(rng)
@@ -460,6 +468,8 @@ def largest_stable_step(
 
     Stable means: every loss finite, none above :math:`10^6 L_0`, and the final loss
     :math:`L_T \le L_0` (for a quadratic this is :math:`\gamma < 2/\lambda_{\max}`).
+
+    Paper: the step-size scale C/(k² ρ^{2k−2}) of §6 (Insight 4, (6.1)).
     """
     theta = as_float_array("theta", theta, (None,), ("p",))
     steps = check_int("steps", steps, min_value=1)
@@ -581,6 +591,8 @@ def sft_loss_and_grad_sparse(
 
     Returns:
         (loss, dVt, dWt), means over prompts.
+
+    Paper: L_SFT of PAPER.md §2 on the sparse pattern (3.8) (W̃ = I: Theorem 4.2).
     """
     Vt, Wt = _check_sparse(data, Vt, Wt)
     eta = check_float("eta", eta, lo=0.0, hi=1.0, lo_open=True, hi_open=True)
@@ -674,6 +686,8 @@ def post_train(
 
     Returns:
         the final (V, W).
+
+    Paper: pipeline step 2 of PAPER.md §2 with the Adam training of Fig. 4 (§8).
     """
     if not isinstance(data, PromptData):
         raise InvalidArgument(f"data must be a PromptData, got data={type(data).__name__}")
@@ -724,6 +738,8 @@ def post_train_many(
 
     Returns:
         (V, W), each (R, D, D).
+
+    Paper: pipeline step 2 of PAPER.md §2 with the Adam training of Fig. 4 (§8).
     """
     S = as_float_array("S", S, (None, None, None, None), ("R", "B", "d", "d"))
     R, B, d, _ = S.shape

@@ -147,6 +147,8 @@ def sample_features(C: ArrayLike, n: int, size: int, rng: np.random.Generator) -
 
     Returns:
         X: (size, n, d); ``X[τ, i]`` is :math:`x_{\tau,i}`.
+
+    Paper: the data model of PAPER.md §1, x_{τ,i} ~ N(0, C) i.i.d.
     """
     n = check_int("n", n, min_value=1)
     size = check_int("size", size, min_value=0)
@@ -156,7 +158,10 @@ def sample_features(C: ArrayLike, n: int, size: int, rng: np.random.Generator) -
 
 
 def sample_tasks(d: int, size: int, rng: np.random.Generator) -> np.ndarray:
-    r"""Task vectors :math:`w^*_\tau \sim N(0, I_d)`, shape (size, d)."""
+    r"""Task vectors :math:`w^*_\tau \sim N(0, I_d)`, shape (size, d).
+
+    Paper: the data model of PAPER.md §1, w*_τ ~ N(0, I_d).
+    """
     d = check_int("d", d, min_value=1)
     size = check_int("size", size, min_value=0)
     check_rng(rng)
@@ -248,6 +253,9 @@ def sample_wishart(
 
     Returns:
         S: (size, d, d), symmetric PSD.
+
+    Paper: S_τ = (1/n) Σ_i x_{τ,i} x_{τ,i}ᵀ of PAPER.md §1, whose moments are Lemma A.2
+    (wishart_moment).
     """
     n = check_int("n", n, min_value=1)
     size = check_int("size", size, min_value=0)

@@ -133,6 +133,8 @@ def sample_sft_statistics(
 
     ``method="exact_law"`` uses the O(d) exact law of the module docstring;
     ``method="features"`` samples the n features of every prompt (O(nd), the naive witness).
+
+    Paper: Ω and Φ of Theorem 4.1, (4.1), in the diagonal settings of Figs. 1, 2 and 5.
     """
     a = _vec("a", a)
     d = a.shape[0]
@@ -236,7 +238,11 @@ def projector_block_traces(M0: ArrayLike, m: int) -> tuple[float, float, float]:
     :math:`((1/m)\operatorname{tr}\Pi_{11},\ (1/(d-m))\operatorname{tr}\Pi_{22},\
     (1/d)\operatorname{tr}(\Pi_{12}\Pi_{21}))` (Lemmas C.1, C.2). With an orthonormal basis U of
     col(M0): :math:`\operatorname{tr}\Pi_{kk} = \|U_k\|_F^2`,
-    :math:`\operatorname{tr}(\Pi_{12}\Pi_{21}) = \|U_1^\top U_2\|_F^2`."""
+    :math:`\operatorname{tr}(\Pi_{12}\Pi_{21}) = \|U_1^\top U_2\|_F^2`.
+
+    Paper: Lemma C.1 (w_k = lim (1/d_k) tr Π_kk) and Lemma C.2 (T12 = lim (1/d) tr(Π_12 Π_21)) at
+    finite d.
+    """
     M0 = np.asarray(M0, dtype=float)
     d = M0.shape[0]
     U, _, _ = _thin_svd(M0)
@@ -334,7 +340,10 @@ def sft_error_sweep(
 
     Each replicate draws one set of ``max(Bs)`` prompts (exact law of Φ) and uses its first B
     columns for every B (common random numbers: the curve in B is one data set growing, as
-    when more SFT prompts are collected, and differences between B are measured precisely)."""
+    when more SFT prompts are collected, and differences between B are measured precisely).
+
+    Paper: the post-test error (5.1) of Ṽ* from (4.1) over B, the curves of Figs. 1, 2 and 5.
+    """
     st = setting
     Bs = [check_int("B", int(b), min_value=1) for b in np.asarray(Bs).ravel()]
     replicates = check_int("replicates", replicates, min_value=1)
