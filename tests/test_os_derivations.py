@@ -5,6 +5,7 @@ from the simulation (numerics), never from the printed formulas."""
 import numpy as np
 import pytest
 import sympy as sp
+from helpers import assert_close
 
 import derivations
 import numerics as nm
@@ -42,9 +43,9 @@ def test_unrolled_iterate_equals_the_real_rollout(kk):
     derived = np.array(derivations.os_iterate(kk).evaluate(vals, {d: dd}), dtype=float).ravel()
     V, W = nm.sparse_weights(m["Vt"], m["Wt"])
     real = nm.cot_rollout_naive(m["X"], m["X"] @ m["w"][:, 0], V, W, kk)[-1]
-    np.testing.assert_allclose(derived, real, rtol=1e-9)
+    assert_close(derived, real, rtol=1e-9)
     at = np.array(derivations.os_iterate_at(kk, vals), dtype=float).ravel()
-    np.testing.assert_allclose(at, real, rtol=1e-9)
+    assert_close(at, real, rtol=1e-9)
 
 
 def test_appended_column_is_an_iterate_column():
@@ -68,7 +69,7 @@ def test_exact_curvature_matches_finite_differences_of_the_real_gradient():
         return nm.os_loss_and_grad_sparse(data, t.reshape(2, 2), k=3)[1].ravel()
 
     Hn = nm.hessian_matrix(grad, np.array(Vq, dtype=float).ravel())
-    np.testing.assert_allclose(np.array(H, dtype=float), Hn, rtol=1e-5, atol=1e-6)
+    assert_close(np.array(H, dtype=float), Hn, rtol=1e-5, atol=1e-6)
     assert r != sp.zeros(2, 1)  # a generic point has a residual, and then H ≠ JᵀJ
     assert H != J.T * J
 
@@ -90,7 +91,7 @@ def test_matsum_expands_evaluates_and_prints():
     A = rng.standard_normal((3, 3))
     B = np.eye(3) * 0.5
     val = evaluate(expr, {"Vt": A, "S": B}, {"k": 3, "d": 3})
-    np.testing.assert_allclose(val, np.eye(3) + A @ B + (A @ B) @ (A @ B))
+    assert_close(val, np.eye(3) + A @ B + (A @ B) @ (A @ B))
     assert r"\sum_{i=0}^{k - 1}" in to_latex(expr)
     with pytest.raises(ValueError, match="not integers"):
         expr.expanded()

@@ -6,6 +6,7 @@ Monte Carlo of the real data."""
 import numpy as np
 import pytest
 import sympy as sp
+from helpers import assert_z_within
 
 import derivations
 import numerics
@@ -66,4 +67,4 @@ def test_population_moments_match_monte_carlo():
     for m, x in ((m1, x1), (m2, x2)):
         exact = np.array(m.evaluate({"C": sp.Matrix(C)}, {d: 2, derivations.n: nn}), dtype=float)
         z = (x.mean(0) - exact.ravel()) / (x.std(0, ddof=1) / np.sqrt(N))
-        assert np.max(np.abs(z)) < 4.5
+        assert_z_within(z, 4.5)
