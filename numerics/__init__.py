@@ -103,6 +103,9 @@ from ._sft import (
     sft_statistics,
     sparse_sft_loss_and_grad,
 )
+from ._sft import (
+    sft_minimiser as sft_minimiser,  # deprecated alias of nearest_sft_minimiser
+)
 from ._sft_scale import (
     BlockDiagonalSetting,
     first_order_weights,
@@ -115,13 +118,11 @@ from ._sft_scale import (
     theorem_4_1_minimiser,
     theorem_b1_terms_finite,
 )
+from ._sft_scale import (
+    sft_minimizer as sft_minimizer,  # deprecated alias of theorem_4_1_minimiser
+)
 from ._training import GDResult, adam, gradient_descent
 from ._validation import InvalidArgument
-
-# Deprecated aliases, kept only while theory/claims and theory/checks still use the old,
-# confusable names (the coordinator's sed renames them; then delete these two lines):
-sft_minimiser = nearest_sft_minimiser  # the real SFT loss' minimiser nearest a start
-sft_minimizer = theorem_4_1_minimiser  # the closed form (4.1) from Omega, Phi
 
 __all__ = [
     "BlockDiagonalSetting",
