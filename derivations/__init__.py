@@ -1,7 +1,25 @@
 """What sympy DERIVES from first principles: Gaussian moments, the LSA forward pass, losses,
-gradients and fixed points — never by retyping a printed result."""
+gradients and fixed points — never by retyping a printed result.
 
+Everything :mod:`theory`, the tests and the examples use is re-exported here; nothing outside
+this package imports a private ``derivations._module``."""
+
+from derivations._asymptotics import (
+    ASYM,
+    bisect_root,
+    cross_trace_limit,
+    pinv_trace_limit,
+    projector_limit,
+    solve_q,
+    solve_v,
+    t12_limit,
+    theorem_b1_limits,
+    theorem_b1_noise_structure,
+    theorem_b1_terms,
+)
 from derivations._blocks import BlockMatrix
+from derivations._cache import disk_cache
+from derivations._icl import icl_risk, icl_risk_explicit, sigma
 from derivations._isserlis import (
     expect_gaussian_vector,
     expect_wishart,
@@ -11,33 +29,127 @@ from derivations._isserlis import (
     wishart_moment,
 )
 from derivations._letters import LETTERS, Bsym, d, eta, k, n, p
-from derivations._lsa import embedding, gram_to_covariance, last_column, sparse_weights
+from derivations._lsa import (
+    embedding,
+    gram_to_covariance,
+    last_column,
+    next_iterate,
+    next_iterate_explicit,
+    sparse_weights,
+)
+from derivations._moments import (
+    frobenius_risk,
+    frobenius_risk_explicit,
+    one_step_test_error,
+    one_step_test_error_explicit,
+    wishart_sandwich,
+    wishart_sandwich_explicit,
+)
+from derivations._os import (
+    appended_column,
+    os_curvature_at,
+    os_gradient,
+    os_gradient_explicit,
+    os_iterate,
+    os_iterate_at,
+    os_loss,
+    os_loss_explicit,
+    sft_loss_sparse,
+)
+from derivations._sft import (
+    fold_prompts,
+    min_distance_explicit,
+    population_gradient,
+    population_moments,
+    rho,
+    sft_gradient_folded,
+    sft_loss_explicit,
+    sft_loss_folded,
+    sft_step_residual,
+    sft_zero_loss_conditions,
+)
 from derivations._tracepoly import Letter, TracePoly
+from derivations._training import (
+    full_gradients_at_pattern,
+    linear_part,
+    pretrain_fixed_point_expr,
+    pretrain_gradient,
+    pretrain_stationary_point_explicit,
+)
+from derivations._validation import InvalidArgument
 from derivations._wick import Gaussian, expect, perfect_matchings, set_partitions
 
 __all__ = [
+    "ASYM",
     "LETTERS",
     "BlockMatrix",
     "Bsym",
     "Gaussian",
+    "InvalidArgument",
     "Letter",
     "TracePoly",
+    "appended_column",
+    "bisect_root",
+    "cross_trace_limit",
     "d",
+    "disk_cache",
     "embedding",
     "eta",
     "expect",
     "expect_gaussian_vector",
     "expect_wishart",
+    "fold_prompts",
+    "frobenius_risk",
+    "frobenius_risk_explicit",
+    "full_gradients_at_pattern",
     "generic_matrix",
     "generic_vector",
     "gram_to_covariance",
+    "icl_risk",
+    "icl_risk_explicit",
     "isserlis_moment",
     "k",
     "last_column",
+    "linear_part",
+    "min_distance_explicit",
     "n",
+    "next_iterate",
+    "next_iterate_explicit",
+    "one_step_test_error",
+    "one_step_test_error_explicit",
+    "os_curvature_at",
+    "os_gradient",
+    "os_gradient_explicit",
+    "os_iterate",
+    "os_iterate_at",
+    "os_loss",
+    "os_loss_explicit",
     "p",
     "perfect_matchings",
+    "pinv_trace_limit",
+    "population_gradient",
+    "population_moments",
+    "pretrain_fixed_point_expr",
+    "pretrain_gradient",
+    "pretrain_stationary_point_explicit",
+    "projector_limit",
+    "rho",
     "set_partitions",
+    "sft_gradient_folded",
+    "sft_loss_explicit",
+    "sft_loss_folded",
+    "sft_loss_sparse",
+    "sft_step_residual",
+    "sft_zero_loss_conditions",
+    "sigma",
+    "solve_q",
+    "solve_v",
     "sparse_weights",
+    "t12_limit",
+    "theorem_b1_limits",
+    "theorem_b1_noise_structure",
+    "theorem_b1_terms",
     "wishart_moment",
+    "wishart_sandwich",
+    "wishart_sandwich_explicit",
 ]

@@ -119,7 +119,10 @@ def bisect_root(f, lo, hi, *, iters: int = 120):
 def projector_limit() -> tuple[sp.Expr, tuple[sp.Expr, sp.Expr]]:
     r"""``(equation, (w_1, w_2))`` derived from the deterministic equivalent, generic
     :math:`a_k^2`: ``equation`` is an expression in q, β whose zero defines q (β < 1), and
-    :math:`w_k = \lim_{z\to0} (1 - z\bar R_{kk})`."""
+    :math:`w_k = \lim_{z\to0} (1 - z\bar R_{kk})`.
+
+    Paper: Lemma C.1, w_k = a_k² q/(1 + a_k² q).
+    """
     z, q, beta = S_.z, S_.q, S_.beta
     asq = (S_.a1sq, S_.a2sq)
     delta = sp.Symbol("delta", positive=True)
@@ -141,7 +144,10 @@ def solve_q(beta: float, mu: tuple[float, float], a_sq: tuple[float, float], *, 
     r"""The root q ≥ 0 of :math:`\beta = \sum_k \mu_k a_k^2 q/(1 + a_k^2 q)` (mpmath,
     bracketing on a log scale). The right side increases from 0 to :math:`\sum_{a_k>0}\mu_k`,
     so a root exists iff β is below that rank fraction; at and above it q = +inf (the β ≥ 1
-    branch, :math:`w_k = 1`, and the singular point β → 1 where q → ∞)."""
+    branch, :math:`w_k = 1`, and the singular point β → 1 where q → ∞).
+
+    Paper: Lemma C.1.
+    """
     cap = sum(m for m, a in zip(mu, a_sq, strict=True) if a > 0)
     if beta <= 0:
         return 0.0
@@ -163,7 +169,10 @@ def solve_q(beta: float, mu: tuple[float, float], a_sq: tuple[float, float], *, 
 
 def solve_v(z: float, beta: float, mu, a_sq, *, dps: int = 30) -> float:
     r"""v(z) > 0 for z > 0: the root of :math:`\beta/v - 1 = \sum_k \mu_k a_k^2/(z + a_k^2 v)`
-    (the δ equation with :math:`v = \beta/(1+\delta)`), in (0, β)."""
+    (the δ equation with :math:`v = \beta/(1+\delta)`), in (0, β).
+
+    Paper: v(z) of Lemma C.3.
+    """
     with mpmath.workdps(dps):
 
         def f(t):  # v = β / (1 + e^t): the bracket v ∈ (0, β) becomes t ∈ R
@@ -178,7 +187,10 @@ def solve_v(z: float, beta: float, mu, a_sq, *, dps: int = 30) -> float:
 @disk_cache
 def cross_trace_limit() -> sp.Expr:
     r""":math:`\lim \tfrac1d\operatorname{tr}(D_1R(z)D_2R(z))` in z, v, β, μ_k, a_k², by implicit
-    differentiation of the deterministic equivalent with the shift :math:`tD_2`."""
+    differentiation of the deterministic equivalent with the shift :math:`tD_2`.
+
+    Paper: Lemma C.3, lim (1/d) tr(D1 R(z) D2 R(z)) = (v(z)²/β) Ψ1 Ψ2 / Δ(z).
+    """
     z, beta, t = S_.z, S_.beta, sp.Symbol("t")
     asq = (S_.a1sq, S_.a2sq)
     delta = sp.Symbol("delta", positive=True)
@@ -198,7 +210,10 @@ def cross_trace_limit() -> sp.Expr:
 @disk_cache
 def t12_limit() -> sp.Expr:
     r""":math:`T_{12} = \lim_{z\to0} z^2 \tfrac1d\operatorname{tr}(D_1RD_2R)` with v = qz + o(z)
-    (:func:`projector_limit`), written in :math:`w_k = a_k^2q/(1+a_k^2q)` and β."""
+    (:func:`projector_limit`), written in :math:`w_k = a_k^2q/(1+a_k^2q)` and β.
+
+    Paper: Lemma C.2, T12 = μ1 μ2 v1 v2 / (μ1 v1 + μ2 v2) with v_k = w_k(1 − w_k).
+    """
     z, q = S_.z, S_.q
     expr = sp.limit(sp.together((z**2 * cross_trace_limit()).subs(S_.v, q * z)), z, 0)
     return sp.simplify(expr)
@@ -218,7 +233,10 @@ def pinv_trace_limit(power: int, branch: str) -> sp.Expr:
     + \dots` on the nonzero spectrum).
     β > 1 (``branch="above"``): :math:`\hat G` is invertible and :math:`\tfrac1d\operatorname{tr}
     (D\hat G^{-p}) = \tfrac{(-1)^{p-1}}{(p-1)!}\partial_z^{p-1}\tfrac1d\operatorname{tr}(D\bar R)`
-    at z = 0, with v(0) = β − 1 and v′(0) by implicit differentiation of the v equation."""
+    at z = 0, with v(0) = β − 1 and v′(0) by implicit differentiation of the v equation.
+
+    Paper: the two definitions of T_inv, (C.20) and (C.24), in (C.19)–(C.24).
+    """
     z, beta, q = S_.z, S_.beta, S_.q
     asq = (S_.a1sq, S_.a2sq)
     Dk = sp.symbols("D_1 D_2", positive=True)
@@ -320,7 +338,10 @@ def theorem_b1_limits() -> dict[str, sp.Expr]:
     :math:`\Gamma_{0,k} = \lim[(1+1/n)\Sigma_{0,k} + \operatorname{tr}\Sigma_0/n]`,
     :math:`\Sigma_k`, :math:`a_k`, and the variance weights
     :math:`s_k = \lim (n/d)\cdot(\operatorname{tr}A/n)a_k` (the Wishart moment: a column of
-    :math:`E = \Phi - M_0` has covariance :math:`\tfrac1n(Aw^*w^{*\top}A + w^{*\top}Aw^*A)`)."""
+    :math:`E = \Phi - M_0` has covariance :math:`\tfrac1n(Aw^*w^{*\top}A + w^{*\top}Aw^*A)`).
+
+    Paper: the block scalars of Theorem B.1, (B.10)–(B.17).
+    """
     nn = sp.Symbol("n", positive=True)
     dd = S_.gamma * nn
     rho, mu1 = S_.rho, S_.mu1

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import sympy as sp
 
 from derivations._tracepoly import TracePoly
+from derivations._validation import InvalidArgument
 
 __all__ = ["BlockMatrix"]
 
@@ -28,7 +29,7 @@ class BlockMatrix:
         self.row_dims = [sp.sympify(r) for r in row_dims]
         self.col_dims = [sp.sympify(c) for c in col_dims]
         if len(blocks) != len(self.row_dims) or any(len(r) != len(self.col_dims) for r in blocks):
-            raise ValueError("block grid does not match the row/column block sizes")
+            raise InvalidArgument("block grid does not match the row/column block sizes")
         self.blocks = [list(r) for r in blocks]
         for i, row in enumerate(self.blocks):
             for j, b in enumerate(row):
@@ -36,7 +37,7 @@ class BlockMatrix:
                     sp.simplify(b.shape[0] - self.row_dims[i]) != 0
                     or sp.simplify(b.shape[1] - self.col_dims[j]) != 0
                 ):
-                    raise ValueError(
+                    raise InvalidArgument(
                         f"block ({i},{j}) has shape {b.shape}, expected "
                         f"({self.row_dims[i]}, {self.col_dims[j]})"
                     )
@@ -49,7 +50,7 @@ class BlockMatrix:
         if len(self.col_dims) != len(other.row_dims) or any(
             sp.simplify(a - b) != 0 for a, b in zip(self.col_dims, other.row_dims, strict=True)
         ):
-            raise ValueError("block partitions do not conform")
+            raise InvalidArgument("block partitions do not conform")
         grid: list[list[TracePoly | None]] = []
         for i in range(len(self.row_dims)):
             row: list[TracePoly | None] = []

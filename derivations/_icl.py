@@ -37,7 +37,7 @@ from derivations._isserlis import (
 )
 from derivations._letters import LETTERS, d, n
 from derivations._letters import letter_poly as _L
-from derivations._lsa import explicit_sparse_weights
+from derivations._lsa import explicit_gram, explicit_sparse_weights
 from derivations._tracepoly import Letter, TracePoly
 from derivations._wick import Gaussian, expect
 
@@ -55,7 +55,11 @@ def _wishart() -> Gaussian:
 
 @cache
 def icl_risk(steps: int = 1, query: bool = False, noise: bool = False) -> TracePoly:
-    """Matrix-level risk after ``steps`` LSA steps (see the module docstring)."""
+    """Matrix-level risk after ``steps`` LSA steps (see the module docstring).
+
+    Paper: the recursion (A.1) iterated, ŵ_{i+1} = (I + Ṽ S) ŵ_i − Ṽ b; steps = 1 without noise is
+    Prop 5.1, (5.1).
+    """
     Id = TracePoly.identity(d)
     Vt, S, w = _L("Vt"), _L("S"), _L("w")
     step = Id + Vt @ S
@@ -80,20 +84,16 @@ def icl_risk(steps: int = 1, query: bool = False, noise: bool = False) -> TraceP
 
 
 def _gram(S, w, u, e2, iterates, dd, noise):
-    """Explicit G = Z Zᵀ of the noisy embedding from its sufficient statistics."""
-    D = 2 * dd + 2
-    G = sp.zeros(D, D)
-    xy = n * S * w + (sigma * n * u if noise else sp.zeros(dd, 1))
-    yy = (n * w.T * S * w)[0, 0] + (
-        (2 * sigma * n * (w.T * u)[0, 0] + sigma**2 * e2) if noise else 0
-    )
-    G[0:dd, 0:dd] = n * S
-    G[0:dd, dd] = xy
-    G[dd, 0:dd] = xy.T
-    G[dd, dd] = yy
-    for v in iterates:
-        z = sp.Matrix.vstack(sp.zeros(dd + 1, 1), v, sp.ones(1, 1))
-        G += z * z.T
+    r"""Explicit G = Z Zᵀ of the noisy embedding from its sufficient statistics: the noiseless
+    :func:`derivations._lsa.explicit_gram` plus, with label noise :math:`y = X^\top w + \sigma
+    \varepsilon` (:math:`u = X\varepsilon / n`, ``e2`` = :math:`\|\varepsilon\|^2`), the terms
+    :math:`\sigma n u` in :math:`Xy` and :math:`2\sigma n w^\top u + \sigma^2 e_2` in
+    :math:`y^\top y`."""
+    G = explicit_gram(S, w, n, iterates)
+    if noise:
+        G[0:dd, dd] = G[0:dd, dd] + sigma * n * u
+        G[dd, 0:dd] = G[0:dd, dd].T
+        G[dd, dd] = G[dd, dd] + 2 * sigma * n * (w.T * u)[0, 0] + sigma**2 * e2
     return G
 
 
@@ -101,7 +101,10 @@ def _gram(S, w, u, e2, iterates, dd, noise):
 def icl_risk_explicit(
     dd: int, steps: int = 1, query: bool = False, noise: bool = False
 ) -> tuple[sp.Expr, dict[str, sp.Matrix]]:
-    """Index-level risk at dimension ``dd`` through the explicit forward pass."""
+    """Index-level risk at dimension ``dd`` through the explicit forward pass.
+
+    Paper: the recursion (A.1) iterated; steps = 1 without noise is Prop 5.1, (5.1).
+    """
     S = generic_matrix("S", dd, symmetric=True)
     Sig = generic_matrix("Sigma", dd, symmetric=True)
     Vt = generic_matrix("Vt", dd)

@@ -21,6 +21,7 @@ from functools import cache
 
 import sympy as sp
 
+from derivations._validation import InvalidArgument
 from derivations._wick import perfect_matchings, set_partitions
 
 __all__ = [
@@ -38,7 +39,7 @@ def generic_matrix(name: str, rows: int, cols: int | None = None, *, symmetric: 
     symmetric). Indices are 1-based in the symbol names."""
     cols = rows if cols is None else cols
     if symmetric and rows != cols:
-        raise ValueError(f"a symmetric matrix must be square, got {rows}x{cols}")
+        raise InvalidArgument(f"a symmetric matrix must be square, got {rows}x{cols}")
 
     def entry(i: int, j: int) -> sp.Symbol:
         if symmetric and i > j:
@@ -81,7 +82,10 @@ def _isserlis_cached(indices: tuple[int, ...], frozen_cov: tuple) -> sp.Expr:
 
 def wishart_moment(pairs: Sequence[tuple[int, int]], cov: sp.Matrix, n: sp.Expr) -> sp.Expr:
     r""":math:`E[\prod_t S_{i_t j_t}]` for the empirical covariance of ``n`` draws of
-    :math:`N(0, C)` (formula in the module docstring)."""
+    :math:`N(0, C)` (formula in the module docstring).
+
+    Paper: Lemma A.2 (claim wishart_moment, used in Prop 4.3 and Lemma A.1).
+    """
     return _wishart_cached(tuple(sorted(tuple(sorted(p)) for p in pairs)), _freeze(cov), n)
 
 
@@ -107,7 +111,7 @@ def _entry_symbols(S: sp.Matrix) -> dict[sp.Symbol, tuple[int, int]]:
         for j in range(S.cols):
             sym = S[i, j]
             if not isinstance(sym, sp.Symbol):
-                raise ValueError("S must be a matrix of plain symbols (use generic_matrix)")
+                raise InvalidArgument("S must be a matrix of plain symbols (use generic_matrix)")
             out.setdefault(sym, (i, j))
     return out
 

@@ -45,6 +45,8 @@ def embedding(
     """``(Z, z)``: the embedding (data | earlier iterates | current) and its last column.
 
     ``current`` is the current iterate (``None`` → the zero vector, as for ``w_0 = 0``).
+
+    Paper: the embedding of PAPER.md §1; its last column gives (A.1).
     """
     X, w = _L("X"), _L("w")
     y_row = w.T @ X  # yᵀ = w*ᵀ X
@@ -73,7 +75,10 @@ def sparse_weights(
 
 
 def last_column(V: BlockMatrix, W: BlockMatrix, Z: BlockMatrix, z: BlockMatrix) -> BlockMatrix:
-    r""":math:`z + \frac1n V Z (Z^\top (W z))`, associated right to left."""
+    r""":math:`z + \frac1n V Z (Z^\top (W z))`, associated right to left.
+
+    Paper: f(Z)[:, −1] of PAPER.md §1, the step behind (A.1).
+    """
     return z + (V @ (Z @ (Z.T @ (W @ z)))).scale(1 / n)
 
 
@@ -84,6 +89,8 @@ def gram_to_covariance(
 
     Raises ``ValueError`` if an ``X`` is left unpaired: the quantity then depends on more than
     the empirical covariance.
+
+    Paper: S = XXᵀ/n of PAPER.md §1.
     """
     X = X or LETTERS["X"]
     S = S or LETTERS["S"]
@@ -198,7 +205,10 @@ def next_iterate_explicit(
 ) -> tuple[sp.Matrix, dict[str, sp.Matrix]]:
     """Index level: tokens ``x_j`` (generic symbols), the whole explicit layer on the real
     ``(2d+2) × (n + earlier + 1)`` embedding, w-block of the last column. The substitution maps
-    ``S`` to :math:`X X^\\top / n` of the same tokens."""
+    ``S`` to :math:`X X^\\top / n` of the same tokens.
+
+    Paper: the recursion (A.1), ŵ_{i+1} = ŵ_i + Ṽ S (W̃ ŵ_i − w*).
+    """
     from derivations._isserlis import generic_matrix, generic_vector
 
     X = generic_matrix("x", dd, nn)

@@ -74,7 +74,10 @@ def _step_map() -> TracePoly:
 @disk_cache
 def os_iterate(k: int, wt_identity: bool = False) -> TracePoly:
     r""":math:`\hat w_k` of the k-step rollout from :math:`w_0 = 0` (any d), by unrolling the
-    derived step map; ``wt_identity`` sets :math:`\tilde W = I`."""
+    derived step map; ``wt_identity`` sets :math:`\tilde W = I`.
+
+    Paper: the rollout of Proposition 6.1; with W̃ = I, ŵ_k − w* = −M^k w*, M = I + Ṽ S.
+    """
     step = _step_map()
     if wt_identity:
         step = step.subs_letter("Wt", TracePoly.identity(d))
@@ -87,21 +90,30 @@ def os_iterate(k: int, wt_identity: bool = False) -> TracePoly:
 @disk_cache
 def os_loss(k: int, wt_identity: bool = False) -> TracePoly:
     r"""One prompt's OS loss :math:`\frac12\|\hat w_k - w^*\|^2` (any d); the loss of B
-    prompts is the mean of this over the prompts."""
+    prompts is the mean of this over the prompts.
+
+    Paper: Proposition 6.1, L_OS = (1/2B) Σ_τ ‖ŵ_{τ,k} − w*_τ‖².
+    """
     r = os_iterate(k, wt_identity) - _L("w")
     return (r.T @ r).scale(sp.Rational(1, 2)).simplified()
 
 
 @disk_cache
 def os_gradient(k: int) -> TracePoly:
-    r""":math:`\partial/\partial\tilde V` of one prompt's OS loss with :math:`\tilde W = I`."""
+    r""":math:`\partial/\partial\tilde V` of one prompt's OS loss with :math:`\tilde W = I`.
+
+    Paper: §6, Appendix E (claim os_gradient).
+    """
     return os_loss(k, wt_identity=True).grad(LETTERS["Vt"]).simplified()
 
 
 def os_iterate_at(k: int, values: dict[str, sp.Matrix]) -> sp.Matrix:
     r""":math:`\hat w_k` at explicit matrices ``values`` (``Vt``, ``Wt``, ``S``, ``w``; entries
     may be symbols or exact numbers), by applying the derived step map k times from
-    :math:`w_0 = 0` (cheaper than evaluating the unrolled polynomial)."""
+    :math:`w_0 = 0` (cheaper than evaluating the unrolled polynomial).
+
+    Paper: the rollout of Proposition 6.1.
+    """
     step = _step_map()
     dd = values["w"].shape[0]
     current = sp.zeros(dd, 1)
@@ -173,7 +185,10 @@ def os_iterate_explicit(
 def os_loss_explicit(
     dd: int, k: int, nn: int | None = None, wt_identity: bool = False, data_seed: int | None = None
 ):
-    r"""Index level: :math:`\frac12\|\hat w_k - w^*\|^2` of the explicit rollout."""
+    r"""Index level: :math:`\frac12\|\hat w_k - w^*\|^2` of the explicit rollout.
+
+    Paper: Proposition 6.1, L_OS = (1/2B) Σ_τ ‖ŵ_{τ,k} − w*_τ‖².
+    """
     cols, mats = os_iterate_explicit(dd, k, nn, wt_identity, data_seed)
     r = cols[dd + 1 : 2 * dd + 1, -1] - mats["w"]
     return sp.expand((r.T * r)[0, 0] / 2), mats
@@ -183,7 +198,10 @@ def os_loss_explicit(
 def os_gradient_explicit(dd: int, k: int, nn: int | None = None, data_seed: int | None = None):
     r"""Index level: :math:`\partial L/\partial\tilde V_{ij}` with :math:`\tilde W = I`, by
     ``sympy.diff`` and the chain rule :math:`\partial L = \sum_a r_a\,\partial r_a`,
-    :math:`r = \hat w_k - w^*` of the explicit rollout; a d×d matrix."""
+    :math:`r = \hat w_k - w^*` of the explicit rollout; a d×d matrix.
+
+    Paper: §6, Appendix E (claim os_gradient).
+    """
     cols, mats = os_iterate_explicit(dd, k, nn, True, data_seed)
     r = cols[dd + 1 : 2 * dd + 1, -1] - mats["w"]
     Vt = mats["Vt"]
@@ -205,6 +223,8 @@ def os_curvature_at(
 
     Returns:
         ``(r (d×1), J (d×d²), H (d²×d²))`` at E = 0.
+
+    Paper: the curvature of (6.1) (claim os_hessian, Appendix E).
     """
     dd = w.shape[0]
     E = generic_matrix("e", dd)
@@ -242,7 +262,10 @@ def sft_loss_sparse(k: int) -> TracePoly:
     :math:`\mathrm{step}(w_i)` and target :math:`w_{i+1}`, :math:`w_i = (1 - \rho_c^i) w^*`
     (:math:`\rho_c = 1 - \eta` a symbol); the other rows of the column are exact
     (:func:`appended_column`):
-    :math:`L = \frac12\sum_{i=0}^{k}\|\mathrm{step}(w_i) - w_{i+1}\|^2`."""
+    :math:`L = \frac12\sum_{i=0}^{k}\|\mathrm{step}(w_i) - w_{i+1}\|^2`.
+
+    Paper: L_SFT = (c_k / 2B) ‖Ṽ Φ + η Ω‖_F² of Theorem 4.2 for one prompt.
+    """
     rho_c = sp.Symbol("rho_c", positive=True)
     step = _step_map().subs_letter("Wt", TracePoly.identity(d))
     w = _L("w")

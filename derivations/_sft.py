@@ -100,6 +100,8 @@ def sft_zero_loss_conditions() -> dict[str, TracePoly]:
 
     Zero loss for :math:`k \ge 1` needs :math:`r(1) = r(\rho) = 0`, i.e. ``a = b = 0``; for
     :math:`k = 0` only :math:`r(1) = a + b = 0`. Every zero-loss point satisfies ``r0 = 0``.
+
+    Paper: the zero-loss points of Theorem 4.1, (4.1).
     """
     _, _, rw, _ = sft_step_residual()
     a = coefficient_in(rw, u, 0).simplified()
@@ -163,6 +165,8 @@ def fold_prompts(poly: TracePoly) -> TracePoly:
     :math:`x, y \in \{w^*, S w^*\}` (scalar ``poly``), or an open word :math:`K y`
     (``d × 1`` ``poly``: the τ-th column of the result is the τ-th prompt's vector). Raises
     ``ValueError`` otherwise.
+
+    Paper: Φ, Ω of PAPER.md §2, in which Theorem 4.2 writes L_SFT.
     """
     w, S = LETTERS["w"], LETTERS["S"]
     Phi, Om = LETTERS["Phi"], LETTERS["Omega"]
@@ -194,12 +198,18 @@ def fold_prompts(poly: TracePoly) -> TracePoly:
 
 
 def sft_loss_folded(k: int) -> TracePoly:
-    r""":math:`L_{SFT} = \frac1B\sum_\tau \ell_\tau` (:math:`\tilde W = I`) in Φ, Ω, any d and B."""
+    r""":math:`L_{SFT} = \frac1B\sum_\tau \ell_\tau` (:math:`\tilde W = I`) in Φ, Ω, any d and B.
+
+    Paper: L_SFT = (c_k / 2B) ‖Ṽ Φ + η Ω‖_F² of Theorem 4.2.
+    """
     return fold_prompts(sft_loss_per_prompt(k)).scale(1 / Bsym).simplified()
 
 
 def sft_gradient_folded(k: int) -> TracePoly:
-    r""":math:`\partial L_{SFT} / \partial \tilde V` of :func:`sft_loss_folded`."""
+    r""":math:`\partial L_{SFT} / \partial \tilde V` of :func:`sft_loss_folded`.
+
+    Paper: the gradient (c_k/B)(Ṽ Φ + η Ω) Φᵀ of Theorem 4.2.
+    """
     return sft_loss_folded(k).grad(LETTERS["Vt"]).simplified()
 
 
@@ -212,6 +222,8 @@ def sft_loss_explicit(dd: int, B: int, k: int, *, general_W: bool = False):
     symbolic. ``general_W``: generic :math:`\tilde W` instead of I.
 
     Returns ``(loss, {"Vt": ..., "Wt": ..., "Phi": ..., "Omega": ...})``.
+
+    Paper: L_SFT of PAPER.md §2 (its W̃ = I form is Theorem 4.2).
     """
     Vt = generic_matrix("Vt", dd)
     Wt = generic_matrix("Wt", dd) if general_W else sp.eye(dd)
@@ -252,6 +264,8 @@ def min_distance_explicit(dd: int, B: int):
     Lagrange: :math:`\tilde V - \tilde V_0 = \sum \Lambda_{ij}\,\partial r_{0,ij}/\partial
     \tilde V` and :math:`r_0 = 0`, solved by ``sympy.solve``. Returns ``(solution or None,
     {"Phi", "Omega", "Kinv", "Vt"})`` — None when the conditions have no solution (B > d).
+
+    Paper: Theorem 4.1, (4.1) says this point is Ṽ* = −η Ω Φ^† − Γ0^{-1}(I − Φ Φ^†).
     """
     r0 = fold_prompts(sft_zero_loss_conditions()["r0"])
     Phi = generic_matrix("Phi", dd, B)
@@ -280,7 +294,10 @@ def population_moments() -> tuple[TracePoly, TracePoly]:
     r"""``(E[w w^T S], E[S w w^T S])`` for :math:`w \sim N(0, I)` independent of S, the
     empirical covariance of n draws of :math:`N(0, C)`; C stands for the post-training
     covariance A. Since the B prompts are i.i.d., these are
-    :math:`E[\Omega\Phi^\top]/B` and :math:`E[\Phi\Phi^\top]/B`."""
+    :math:`E[\Omega\Phi^\top]/B` and :math:`E[\Phi\Phi^\top]/B`.
+
+    Paper: Proposition 4.3, (4.2) (B → ∞), with E[S w wᵀ S] from Lemma A.2.
+    """
     w, S = _L("w"), _L("S")
     gs = [Gaussian(LETTERS["S"], "outer", LETTERS["C"], n), Gaussian(LETTERS["w"], "vector")]
     m1 = expect(w @ w.T @ S, gs).simplified()
@@ -292,7 +309,10 @@ def population_moments() -> tuple[TracePoly, TracePoly]:
 def population_gradient(k: int) -> TracePoly:
     r""":math:`E[\partial \ell / \partial \tilde V]` (:math:`\tilde W = I`) for one prompt with
     :math:`x \sim N(0, C)`, :math:`w^* \sim N(0, I)`: the gradient of the population SFT loss,
-    an affine function :math:`C_\infty + \tilde V K_\infty` of :math:`\tilde V`."""
+    an affine function :math:`C_\infty + \tilde V K_\infty` of :math:`\tilde V`.
+
+    Paper: Proposition 4.3, (4.2) (the B → ∞ limit of the gradient of Theorem 4.2).
+    """
     g = sft_loss_per_prompt(k).grad(LETTERS["Vt"])
     gs = [Gaussian(LETTERS["S"], "outer", LETTERS["C"], n), Gaussian(LETTERS["w"], "vector")]
     return expect(g, gs).simplified()

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
 
+from derivations._validation import InvalidArgument
+
 __all__ = ["Letter", "TracePoly"]
 
 Word = tuple["Letter", ...]
@@ -41,7 +43,7 @@ class Letter:
 
     def __post_init__(self) -> None:
         if self.symmetric and self.rows != self.cols:
-            raise ValueError(f"symmetric letter {self.name} must be square, got {self.shape}")
+            raise InvalidArgument(f"symmetric letter {self.name} must be square, got {self.shape}")
         if self.symmetric and self.transposed:
             object.__setattr__(self, "transposed", False)
 
@@ -152,7 +154,7 @@ class TracePoly:
     # ----------------------------------------------------------------- algebra
     def _check_same_shape(self, other: TracePoly, op: str) -> None:
         if any(sp.simplify(a - b) != 0 for a, b in zip(self.shape, other.shape, strict=True)):
-            raise ValueError(f"shape mismatch in {op}: {self.shape} vs {other.shape}")
+            raise InvalidArgument(f"shape mismatch in {op}: {self.shape} vs {other.shape}")
 
     def __add__(self, other: TracePoly) -> TracePoly:
         if not isinstance(other, TracePoly):
@@ -191,7 +193,7 @@ class TracePoly:
             elif self.is_scalar_shape:
                 scal, mat = self, other
             else:
-                raise ValueError(
+                raise InvalidArgument(
                     f"'*' is scalar multiplication; use '@' for {self.shape} @ {other.shape}"
                 )
             out = TracePoly(mat.shape)
@@ -208,7 +210,7 @@ class TracePoly:
 
     def __matmul__(self, other: TracePoly) -> TracePoly:
         if sp.simplify(self.shape[1] - other.shape[0]) != 0:
-            raise ValueError(f"shape mismatch in @: {self.shape} @ {other.shape}")
+            raise InvalidArgument(f"shape mismatch in @: {self.shape} @ {other.shape}")
         out = TracePoly((self.shape[0], other.shape[1]))
         for (w1, t1), c1 in self.terms.items():
             for (w2, t2), c2 in other.terms.items():
@@ -217,9 +219,9 @@ class TracePoly:
 
     def __pow__(self, k: int) -> TracePoly:
         if not isinstance(k, int) or k < 0:
-            raise ValueError(f"power must be a non-negative int, got {k!r}")
+            raise InvalidArgument(f"power must be a non-negative int, got {k!r}")
         if self.shape[0] != self.shape[1]:
-            raise ValueError(f"power of a non-square TracePoly of shape {self.shape}")
+            raise InvalidArgument(f"power of a non-square TracePoly of shape {self.shape}")
         out = TracePoly.identity(self.shape[0])
         for _ in range(k):
             out = out @ self
@@ -234,7 +236,7 @@ class TracePoly:
 
     def trace(self) -> TracePoly:
         if sp.simplify(self.shape[0] - self.shape[1]) != 0:
-            raise ValueError(f"trace of a non-square TracePoly of shape {self.shape}")
+            raise InvalidArgument(f"trace of a non-square TracePoly of shape {self.shape}")
         out = TracePoly((1, 1))
         for (word, traces), coef in self.terms.items():
             if word:
@@ -309,9 +311,9 @@ class TracePoly:
         the product rule over the traces of a term.
         """
         if not self.is_scalar_shape:
-            raise ValueError(f"grad needs a scalar TracePoly, got shape {self.shape}")
+            raise InvalidArgument(f"grad needs a scalar TracePoly, got shape {self.shape}")
         if letter.symmetric:
-            raise ValueError(f"grad w.r.t. the symmetric letter {letter.name} is ambiguous")
+            raise InvalidArgument(f"grad w.r.t. the symmetric letter {letter.name} is ambiguous")
         base = letter.base
         out = TracePoly(base.shape)
         for (_word, traces), coef in self.terms.items():

@@ -25,6 +25,7 @@ from derivations._letters import LETTERS, n
 from derivations._lsa import explicit_gram, explicit_sparse_weights, one_step_prediction
 from derivations._moments import one_step_test_error_explicit
 from derivations._tracepoly import TracePoly
+from derivations._validation import InvalidArgument
 from derivations._wick import Gaussian, expect
 
 __all__ = [
@@ -54,7 +55,10 @@ def pretrain_loss() -> TracePoly:
 
 @disk_cache
 def pretrain_gradient() -> TracePoly:
-    r""":math:`\partial L / \partial \tilde V` of :func:`pretrain_loss`."""
+    r""":math:`\partial L / \partial \tilde V` of :func:`pretrain_loss`.
+
+    Paper: (3.6)–(3.7): the gradient whose zero is Ṽ = −Γ0^{-1}.
+    """
     return pretrain_loss().grad(LETTERS["Vt"])
 
 
@@ -82,7 +86,10 @@ def linear_part(grad: TracePoly, letter_name: str = "Vt") -> tuple[TracePoly, Tr
 def pretrain_stationary_point_explicit(dd: int) -> tuple[sp.Matrix, dict[str, sp.Matrix]]:
     r"""Index level at dimension ``dd``: the population loss with a generic symmetric
     :math:`\Sigma_0`, differentiated entry by entry and the linear equations
-    :math:`\partial L/\partial \tilde V_{ij} = 0` solved for :math:`\tilde V`."""
+    :math:`\partial L/\partial \tilde V_{ij} = 0` solved for :math:`\tilde V`.
+
+    Paper: (3.6)–(3.7): Ṽ = −Γ0^{-1}, Γ0 = (1 + 1/n) Σ0 + (tr Σ0 / n) I.
+    """
     loss, mats = one_step_test_error_explicit(dd)
     Sig0 = generic_matrix("Sigma0", dd, symmetric=True)
     loss = loss.subs(dict(zip(list(mats["Sigma"]), list(Sig0), strict=True)))
@@ -128,6 +135,9 @@ def full_gradients_at_pattern(
     ``population=True`` takes :math:`E` over :math:`w^* \sim N(0, I)` and
     :math:`S \sim` Wishart(A, n) *before* squaring (the population gradient); ``False`` keeps
     one prompt's data symbolic (a batch of B = 1).
+
+    Paper: §3, (3.8): the gradient outside the pattern (claims pretrain_fixed_point and
+    sparsity_preserved).
     """
     D = 2 * dd + 2
     Vs = sp.Matrix(D, D, lambda i, j: sp.Symbol(f"v_{i}_{j}", real=True))
@@ -160,7 +170,7 @@ def full_gradients_at_pattern(
                 (explicit_gram(S, w, n, its[: i + 1]), unit(its[i]), unit(its[i + 1]), None)
             )
     else:
-        raise ValueError(f"loss must be 'pretrain' or 'sft', got {loss!r}")
+        raise InvalidArgument(f"loss must be 'pretrain' or 'sft', got {loss!r}")
 
     grads: dict[sp.Symbol, sp.Expr] = {s: sp.Integer(0) for s in (*Vs, *Ws)}
     for G, z, target, rows in steps:
@@ -190,6 +200,9 @@ def full_gradients_at_pattern(
 
 def pretrain_fixed_point_expr() -> sp.Expr:
     r"""The derived stationary point :math:`\tilde V^* = -C K^{-1}` of :math:`g = C + \tilde V K`
-    as a sympy matrix expression (for display)."""
+    as a sympy matrix expression (for display).
+
+    Paper: (3.6)–(3.7): Ṽ = −Γ0^{-1}, Γ0 = (1 + 1/n) Σ0 + (tr Σ0 / n) I.
+    """
     C, K = linear_part(pretrain_gradient())
     return -C.simplified().to_sympy() * K.simplified().to_sympy().I

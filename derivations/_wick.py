@@ -28,6 +28,7 @@ from itertools import product
 import sympy as sp
 
 from derivations._tracepoly import Letter, TracePoly
+from derivations._validation import InvalidArgument
 
 __all__ = ["Gaussian", "expect", "perfect_matchings", "set_partitions"]
 
@@ -45,13 +46,13 @@ class Gaussian:
 
     def __post_init__(self) -> None:
         if self.kind not in ("outer", "vector"):
-            raise ValueError(f"kind must be 'outer' or 'vector', got {self.kind!r}")
+            raise InvalidArgument(f"kind must be 'outer' or 'vector', got {self.kind!r}")
         if self.kind == "outer" and not self.letter.symmetric:
-            raise ValueError(f"outer Gaussian letter {self.letter.name} must be symmetric")
+            raise InvalidArgument(f"outer Gaussian letter {self.letter.name} must be symmetric")
         if self.kind == "vector" and self.letter.cols != 1:
-            raise ValueError(f"vector Gaussian letter {self.letter.name} must be a column")
+            raise InvalidArgument(f"vector Gaussian letter {self.letter.name} must be a column")
         if self.cov is not None and not self.cov.symmetric:
-            raise ValueError(f"covariance letter {self.cov.name} must be symmetric")
+            raise InvalidArgument(f"covariance letter {self.cov.name} must be symmetric")
 
 
 def set_partitions(items: Sequence[int]) -> Iterator[list[list[int]]]:
@@ -101,7 +102,7 @@ def expect(poly: TracePoly, gaussians: Sequence[Gaussian]) -> TracePoly:
     """Exact expectation of ``poly`` over the independent Gaussian letters ``gaussians``."""
     by_name = {g.letter.name: g for g in gaussians}
     if len(by_name) != len(gaussians):
-        raise ValueError("each Gaussian letter may be listed once")
+        raise InvalidArgument("each Gaussian letter may be listed once")
     out = TracePoly(poly.shape)
     for (word, traces), coef in poly.terms.items():
         out = out + _expect_term(word, traces, coef, by_name, poly.shape)

@@ -7,9 +7,11 @@ sparse pattern), ``_lsa`` (forward pass, Gram-matrix fast path, CoT rollout),
 functions), ``_gradients`` (losses and hand-written gradients), ``_training`` (GD, Adam),
 ``_os`` (outcome supervision: OS loss and back-propagation through the rollout,
 Hessian–vector products, Adam/GD training loops), ``_sft`` (SFT in the sparse
-parametrisation: minimisers, ridge paths, GD trajectories), ``_benchmark`` (time to a
-target standard error against a user's own numpy), ``_frobenius_mc`` (lean Bartlett sampler
-of ‖I + AS‖_F² with a Taylor control variate).
+parametrisation: the real loss' minimiser nearest a start, ridge paths, GD trajectories),
+``_sft_scale`` (paper-scale SFT: the closed form (4.1), Appendix B/C objects), ``_benchmark``
+(time to a target standard error against a user's own numpy), ``_frobenius_mc`` (lean Bartlett
+sampler of ‖I + AS‖_F² with a Taylor control variate). Everything the other packages use is
+re-exported here; nothing outside imports a private ``numerics._module``.
 """
 
 from ._benchmark import (
@@ -94,13 +96,16 @@ from ._sampling import covariance_sqrt, sample_features, sample_tasks, sample_wi
 from ._sft import (
     NewtonResult,
     minimise_sft_loss,
+    nearest_sft_minimiser,
     newton_minimise,
     ridge_path,
     sft_gd_iterations,
     sft_gd_trajectory,
-    sft_minimiser,
     sft_statistics,
     sparse_sft_loss_and_grad,
+)
+from ._sft import (
+    sft_minimiser as sft_minimiser,  # deprecated alias of nearest_sft_minimiser
 )
 from ._sft_scale import (
     BlockDiagonalSetting,
@@ -111,10 +116,14 @@ from ._sft_scale import (
     resolvent_cross_trace,
     sample_sft_statistics,
     sft_error_sweep,
-    sft_minimizer,
+    theorem_4_1_minimiser,
     theorem_b1_terms_finite,
 )
+from ._sft_scale import (
+    sft_minimizer as sft_minimizer,  # deprecated alias of theorem_4_1_minimiser
+)
 from ._training import GDResult, adam, gradient_descent
+from ._validation import InvalidArgument
 
 __all__ = [
     "BlockDiagonalSetting",
@@ -123,6 +132,7 @@ __all__ = [
     "Estimate",
     "FrobeniusSampler",
     "GDResult",
+    "InvalidArgument",
     "NewtonResult",
     "PolyFit",
     "PromptData",
@@ -165,6 +175,7 @@ __all__ = [
     "mc_estimate_to_precision",
     "mc_to_precision",
     "minimise_sft_loss",
+    "nearest_sft_minimiser",
     "newton_minimise",
     "normal_two_sided_p",
     "one_step_error_naive",
@@ -198,12 +209,11 @@ __all__ = [
     "sft_loss_and_grad",
     "sft_loss_and_grad_sparse",
     "sft_loss_and_grad_structured",
-    "sft_minimiser",
-    "sft_minimizer",
     "sft_statistics",
     "sparse_sft_loss_and_grad",
     "sparse_weights",
     "taylor_gradient",
+    "theorem_4_1_minimiser",
     "theorem_b1_terms_finite",
     "top_hessian_eigenvalue",
     "two_sample_z",

@@ -39,7 +39,7 @@ import numpy as np
 from ._estimators import one_step_error_samples
 from ._frobenius_mc import FrobeniusSampler
 from ._montecarlo import mc_to_precision
-from ._validation import CHUNK_FLOATS, check_float, check_int
+from ._validation import CHUNK_FLOATS, InvalidArgument, check_float, check_int
 
 CASES = ((4, 16), (20, 40), (50, 100), (64, 256))
 ESTIMATORS = ("user numpy", "tokens", "wishart", "frobenius", "frobenius+cv")
@@ -236,7 +236,7 @@ def run_benchmark(
     checked = []
     for i, case in enumerate(cases):
         if not isinstance(case, tuple | list) or len(case) != 2:
-            raise ValueError(f"cases[{i}] must be a pair (d, n), got {case!r}")
+            raise InvalidArgument(f"cases[{i}] must be a pair (d, n), got {case!r}")
         checked.append(
             (check_int("d", case[0], min_value=1), check_int("n", case[1], min_value=1))
         )

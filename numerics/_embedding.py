@@ -11,7 +11,14 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import as_float_array, check_embedding_dim, check_float, check_int
+from ._validation import (
+    InvalidArgument,
+    as_float_array,
+    check_embedding_dim,
+    check_float,
+    check_int,
+    check_square_matrix,
+)
 
 
 class Blocks(NamedTuple):
@@ -24,13 +31,19 @@ class Blocks(NamedTuple):
 
 
 def embedding_dim(d: int) -> int:
-    r"""Embedding height :math:`D = 2d + 2`."""
+    r"""Embedding height :math:`D = 2d + 2`.
+
+    Paper: PAPER.md §1 (V, W ∈ R^{(2d+2)×(2d+2)}).
+    """
     d = check_int("d", d, min_value=1)
     return 2 * d + 2
 
 
 def block_slices(d: int) -> Blocks:
-    r"""Row slices ``(x, y, w, c)`` = ``(0:d, d:d+1, d+1:2d+1, 2d+1:2d+2)`` of a D-row embedding."""
+    r"""Row slices ``(x, y, w, c)`` = ``(0:d, d:d+1, d+1:2d+1, 2d+1:2d+2)`` of a D-row embedding.
+
+    Paper: PAPER.md §1 (the embedding's four row blocks x, y, w, 1).
+    """
     d = check_int("d", d, min_value=1)
     return Blocks(
         slice(0, d), slice(d, d + 1), slice(d + 1, 2 * d + 1), slice(2 * d + 1, 2 * d + 2)
@@ -50,11 +63,14 @@ def embed_prompt(X: ArrayLike, y: ArrayLike, iterates: ArrayLike) -> np.ndarray:
 
     Returns:
         Z: (2d+2, n+m).
+
+    Paper: the embedding of PAPER.md §1: data columns (x_j, y_j, 0, 0), iterate columns
+    (0, 0, w_i, 1).
     """
     X = as_float_array("X", X, (None, None), ("n", "d"))
     n, d = X.shape
     if n < 1 or d < 1:
-        raise ValueError(f"X must have n >= 1 rows and d >= 1 columns, got shape {X.shape}")
+        raise InvalidArgument(f"X must have n >= 1 rows and d >= 1 columns, got shape {X.shape}")
     y = as_float_array("y", y, (n,), ("n",))
     iterates = as_float_array("iterates", iterates, (None, d), ("m", "d"))
     m = iterates.shape[0]
@@ -86,10 +102,8 @@ def sparse_weights(
     Returns:
         (V, W), each (2d+2, 2d+2).
     """
-    V_tilde = as_float_array("V_tilde", V_tilde, (None, None), ("d", "d"))
+    V_tilde = check_square_matrix("V_tilde", V_tilde)
     d = V_tilde.shape[0]
-    if d < 1 or V_tilde.shape[1] != d:
-        raise ValueError(f"V_tilde must be a square d x d matrix, got shape {V_tilde.shape}")
     if W_tilde is None:
         W_tilde = np.eye(d)
     W_tilde = as_float_array("W_tilde", W_tilde, (d, d), ("d", "d"))
@@ -105,7 +119,8 @@ def sparse_weights(
 
 
 def pattern_masks(d: int) -> tuple[np.ndarray, np.ndarray]:
-    r"""Boolean (D, D) masks, True on the entries of the sparse pattern (3.8).
+    r"""Boolean (D, D) masks, True on the entries of the sparse pattern (3.8),
+    :math:`V_{31} = \tilde V`, :math:`W_{13} = \tilde W`, :math:`W_{24} = -1`.
 
     ``mask_V`` is True on w-rows × x-columns (d² entries); ``mask_W`` is True on
     x-rows × w-columns and on the single (y, const) entry (d² + 1 entries).
@@ -125,11 +140,13 @@ def extract_pattern(V: ArrayLike, W: ArrayLike) -> tuple[np.ndarray, np.ndarray,
 
     Entries outside the pattern are ignored (use :func:`pattern_masks` to inspect them).
     Returns :math:`(\tilde V, \tilde W, w_{24})` with shapes (d, d), (d, d), scalar.
+
+    Paper: the sparse pattern (3.8): Ṽ = V_31, W̃ = W_13, W_24.
     """
     V = as_float_array("V", V, (None, None), ("D", "D"))
     d = check_embedding_dim("V", V.shape[0])
     W = as_float_array("W", W, V.shape, ("D", "D"))
     if V.shape[1] != V.shape[0]:
-        raise ValueError(f"V must be square (D, D), got shape {V.shape}")
+        raise InvalidArgument(f"V must be square (D, D), got shape {V.shape}")
     b = block_slices(d)
     return V[b.w, b.x].copy(), W[b.x, b.w].copy(), float(W[b.y, b.c][0, 0])

@@ -16,13 +16,20 @@ from numpy.typing import ArrayLike
 
 from ._embedding import block_slices, embed_prompt, sparse_weights
 from ._lsa import _gram_from_data, _gram_from_sufficient, _last_column, lsa_forward
-from ._sampling import _features, _psd_factor, _resolve_wishart_method, _wishart
+from ._sampling import (
+    _features,
+    _psd_factor,
+    _psd_factor_for,
+    _resolve_wishart_method,
+    _wishart,
+)
 from ._validation import (
     as_float_array,
     auto_batch,
     check_choice,
     check_int,
     check_rng,
+    check_square_matrix,
 )
 
 
@@ -36,10 +43,8 @@ def frobenius_risk_samples(A: ArrayLike, S: ArrayLike) -> np.ndarray:
     Returns:
         (B,).
     """
-    A = as_float_array("A", A, (None, None), ("d", "d"))
+    A = check_square_matrix("A", A)
     d = A.shape[0]
-    if d < 1 or A.shape[1] != d:
-        raise ValueError(f"A must be a square d x d matrix, got shape {A.shape}")
     S = as_float_array("S", S, (None, d, d), ("B", "d", "d"))
     M = A @ S
     idx = np.arange(d)
@@ -48,13 +53,9 @@ def frobenius_risk_samples(A: ArrayLike, S: ArrayLike) -> np.ndarray:
 
 
 def _one_step_setup(V_tilde, C, n, rng, size, method):
-    V_tilde = as_float_array("V_tilde", V_tilde, (None, None), ("d", "d"))
+    V_tilde = check_square_matrix("V_tilde", V_tilde)
     d = V_tilde.shape[0]
-    if d < 1 or V_tilde.shape[1] != d:
-        raise ValueError(f"V_tilde must be a square d x d matrix, got shape {V_tilde.shape}")
-    Lr = _psd_factor(C)
-    if Lr.shape[0] != d:
-        raise ValueError(f"C must be {d}x{d} to match V_tilde, got {Lr.shape[0]}x{Lr.shape[0]}")
+    Lr = _psd_factor_for(C, d, "V_tilde")
     n = check_int("n", n, min_value=1)
     size = check_int("size", size, min_value=0)
     check_rng(rng)
@@ -178,6 +179,8 @@ def one_step_error_naive(
 
     Returns:
         (size,).
+
+    Paper: Prop 5.1, (5.1): E‖ŵ_1 − w*‖² = E‖I + Ṽ Σ̂‖_F².
     """
     V, W, Lr, n, size, _ = _one_step_setup(V_tilde, C, n, rng, size, "tokens")
     d = Lr.shape[0]
@@ -213,6 +216,8 @@ def wishart_sandwich_samples(
 
     Returns:
         (size, d, d).
+
+    Paper: Lemma A.2 (claim wishart_moment): E[S B S].
     """
     Lr = _psd_factor(C)
     d, r = Lr.shape

@@ -37,8 +37,13 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._estimators import frobenius_risk_samples
-from ._sampling import _features, _psd_factor
-from ._validation import as_float_array, auto_batch, check_int, check_rng
+from ._sampling import _features, _psd_factor_for
+from ._validation import (
+    auto_batch,
+    check_int,
+    check_rng,
+    check_square_matrix,
+)
 
 __all__ = ["FrobeniusSampler", "frobenius_risk_cv_samples", "taylor_gradient"]
 
@@ -53,7 +58,10 @@ def _swap(P: np.ndarray, Q: np.ndarray, iu: tuple[np.ndarray, np.ndarray]) -> np
 
 
 def taylor_gradient(A: np.ndarray, C: np.ndarray) -> np.ndarray:
-    r""":math:`G = \nabla_S\|I + AS\|_F^2` at :math:`S = C`: :math:`2A^\top(I + AC)`."""
+    r""":math:`G = \nabla_S\|I + AS\|_F^2` at :math:`S = C`: :math:`2A^\top(I + AC)`.
+
+    Paper: the control variate for the left side of Lemma A.1.
+    """
     d = A.shape[0]
     return 2.0 * A.T @ (np.eye(d) + A @ C)
 
@@ -68,13 +76,9 @@ class FrobeniusSampler:
     """
 
     def __init__(self, A: ArrayLike, C: ArrayLike, n: int):
-        A = as_float_array("A", A, (None, None), ("d", "d"))
+        A = check_square_matrix("A", A)
         d = A.shape[0]
-        if d < 1 or A.shape[1] != d:
-            raise ValueError(f"A must be a square d x d matrix, got shape {A.shape}")
-        L = _psd_factor(C)
-        if L.shape[0] != d:
-            raise ValueError(f"C must be {d}x{d} to match A, got {L.shape[0]}x{L.shape[0]}")
+        L = _psd_factor_for(C, d, "A")
         self.n = check_int("n", n, min_value=1)
         self.A, self.L, self.d, self.r = A, L, d, L.shape[1]
         self.C = L @ L.T
@@ -186,5 +190,7 @@ def frobenius_risk_cv_samples(
 
     Returns:
         ``(values (size,), controls (size, 1))``.
+
+    Paper: the left side of Lemma A.1, E‖I + AS‖_F², sampled.
     """
     return FrobeniusSampler(A, C, n)(rng, size)

@@ -30,6 +30,7 @@ from ._embedding import block_slices
 from ._lsa import _check_S, _check_weights, _gram_from_sufficient, _rollout_gram
 from ._sampling import _psd_factor, _resolve_wishart_method, _wishart
 from ._validation import (
+    InvalidArgument,
     as_float_array,
     auto_batch,
     check_float,
@@ -75,7 +76,7 @@ class PromptData:
         X = as_float_array("X", X, (None, None, None), ("B", "n", "d"))
         n = X.shape[1]
         if n < 1:
-            raise ValueError(f"X must have n >= 1 rows per prompt, got shape {X.shape}")
+            raise InvalidArgument(f"X must have n >= 1 rows per prompt, got shape {X.shape}")
         return cls(X.transpose(0, 2, 1) @ X / n, w_star, n)
 
 
@@ -95,7 +96,10 @@ def make_pretrain_data(
 ) -> PromptData:
     r"""B pretraining prompts, :math:`x \sim N(0, C)` (C = :math:`\Sigma_0`),
     :math:`w^* \sim N(0, I)`; S drawn by :func:`numerics.sample_wishart` (``method``), then
-    :math:`w^*` (B, d)."""
+    :math:`w^*` (B, d).
+
+    Paper: pipeline step 1 of PAPER.md §2, x ~ N(0, Σ0), whose fixed point is (3.6)–(3.7).
+    """
     return _make_data(C, n, B, rng, method, "C")
 
 
@@ -103,7 +107,10 @@ def make_sft_data(
     A: ArrayLike, n: int, B: int, rng: np.random.Generator, *, method: str = "auto"
 ) -> PromptData:
     r"""B post-training prompts, :math:`x \sim N(0, A)` (A the data-selection covariance), as
-    :func:`make_pretrain_data`."""
+    :func:`make_pretrain_data`.
+
+    Paper: pipeline step 2 of PAPER.md §2 (x ~ N(0, A), the data-selection knob of §5.1).
+    """
     return _make_data(A, n, B, rng, method, "A")
 
 
@@ -129,7 +136,7 @@ def _rows_mask(rows, D: int):
         return m
     m = np.asarray(rows)
     if m.dtype != bool or m.shape != (D,):
-        raise ValueError(
+        raise InvalidArgument(
             f"rows must be None, a slice or a boolean mask of shape ({D},), "
             f"got {m.dtype} array of shape {m.shape}"
         )
@@ -160,6 +167,8 @@ def last_column_loss_and_grad(
 
     Returns:
         (loss, dV, dW).
+
+    Paper: the per-column loss shared by pretraining (3.6)–(3.7) and SFT (PAPER.md §2, L_SFT).
     """
     V, W, _ = _check_weights(V, W)
     D = V.shape[0]
@@ -172,7 +181,7 @@ def last_column_loss_and_grad(
 
 def _check_data(data: object, V, W):
     if not isinstance(data, PromptData):
-        raise ValueError(f"data must be a PromptData, got data={type(data).__name__}")
+        raise InvalidArgument(f"data must be a PromptData, got data={type(data).__name__}")
     V, W, d = _check_weights(V, W, 2 * data.d + 2)
     return V, W, d
 
@@ -227,6 +236,8 @@ def pretrain_loss_and_grad(
 
     Returns:
         (loss, dV, dW): scalar and (D, D), or (B,) and (B, D, D).
+
+    Paper: the population one-step loss of (3.6)–(3.7), E‖ŵ_1 − w*‖², at finite B.
     """
     V, W, d = _check_data(data, V, W)
     D = 2 * d + 2
@@ -254,6 +265,9 @@ def sft_iterates(w_star: ArrayLike, eta: float, k: int) -> np.ndarray:
 
     Returns:
         (B, k+2, d).
+
+    Paper: the ground-truth CoT iterates of the SFT loss (PAPER.md §2), ρ_c = 1 − η as in Theorem
+    4.2.
     """
     w_star = as_float_array("w_star", w_star, (None, None), ("B", "d"))
     eta = check_float("eta", eta, lo=0.0, hi=1.0, lo_open=True, hi_open=True)
@@ -292,6 +306,8 @@ def sft_loss_and_grad(
 
     Returns:
         (loss, dV, dW).
+
+    Paper: L_SFT of PAPER.md §2 (its W̃ = I form is Theorem 4.2).
     """
     V, W, d = _check_data(data, V, W)
     eta = check_float("eta", eta, lo=0.0, hi=1.0, lo_open=True, hi_open=True)
@@ -340,6 +356,8 @@ def os_loss(
 
     Returns:
         scalar, or per-prompt :math:`\frac12\|\hat w_{k,\tau}-w^*_\tau\|^2` (B,).
+
+    Paper: Proposition 6.1, L_OS = (1/2B) Σ_τ ‖ŵ_{τ,k} − w*_τ‖².
     """
     V, W, d = _check_data(data, V, W)
     k = check_int("k", k, min_value=1)

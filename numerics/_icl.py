@@ -15,8 +15,8 @@ from numpy.typing import ArrayLike
 
 from ._embedding import block_slices, sparse_weights
 from ._lsa import _fill_data_blocks, _fill_iterate_blocks, _last_column
-from ._sampling import _features, _psd_factor
-from ._validation import as_float_array, auto_batch, check_int, check_rng
+from ._sampling import _features, _psd_factor_for
+from ._validation import InvalidArgument, as_float_array, auto_batch, check_int, check_rng
 
 __all__ = ["icl_risk_samples"]
 
@@ -39,19 +39,19 @@ def icl_risk_samples(
         V_tilde: (d, d); C: (d, d) PSD feature covariance; n: prompt length; rng;
         size: number of prompts; steps: CoT steps ``k >= 1``; sigma: label-noise level
         ``>= 0``; W_tilde: (d, d), default ``I``.
+
+    Paper: the k-step recursion (A.1) with label noise; k = 1, σ = 0 is Prop 5.1, (5.1).
     """
     V_tilde = as_float_array("V_tilde", V_tilde, (None, None), ("d", "d"))
     d = V_tilde.shape[0]
     Wt = np.eye(d) if W_tilde is None else as_float_array("W_tilde", W_tilde, (d, d), ("d", "d"))
-    Lr = _psd_factor(C)
-    if Lr.shape[0] != d:
-        raise ValueError(f"C must be {d}x{d} to match V_tilde, got {Lr.shape[0]}x{Lr.shape[0]}")
+    Lr = _psd_factor_for(C, d, "V_tilde")
     n = check_int("n", n, min_value=1)
     size = check_int("size", size, min_value=0)
     steps = check_int("steps", steps, min_value=1)
     sigma = float(sigma)
     if not (np.isfinite(sigma) and sigma >= 0):
-        raise ValueError(f"sigma={sigma} is invalid: sigma must be a finite number >= 0")
+        raise InvalidArgument(f"sigma={sigma} is invalid: sigma must be a finite number >= 0")
     check_rng(rng)
     V, W = sparse_weights(V_tilde, Wt, -1.0)
     D = 2 * d + 2

@@ -22,14 +22,14 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._embedding import block_slices, embed_prompt
-from ._validation import as_float_array, auto_batch, check_embedding_dim, check_int
+from ._validation import InvalidArgument, as_float_array, auto_batch, check_embedding_dim, check_int
 
 
 def _check_weights(V: ArrayLike, W: ArrayLike, D: int | None = None) -> tuple:
     V = as_float_array("V", V, (D, D), ("D", "D"))
     W = as_float_array("W", W, (D, D), ("D", "D"))
     if V.shape[0] != V.shape[1] or V.shape != W.shape:
-        raise ValueError(
+        raise InvalidArgument(
             f"V and W must both be square (D, D) with D = 2d+2, got shapes {V.shape} and {W.shape}"
         )
     d = check_embedding_dim("V", V.shape[0])
@@ -48,11 +48,13 @@ def lsa_forward(Z: ArrayLike, V: ArrayLike, W: ArrayLike, n: int) -> np.ndarray:
 
     Returns:
         (D, N) output.
+
+    Paper: f(Z; V, W) = Z + V Z (Zᵀ W Z)/n of PAPER.md §1.
     """
     V, W, _ = _check_weights(V, W)
     Z = as_float_array("Z", Z, (V.shape[0], None), ("D", "N"))
     if Z.shape[1] < 1:
-        raise ValueError(f"Z must have at least one column, got shape {Z.shape}")
+        raise InvalidArgument(f"Z must have at least one column, got shape {Z.shape}")
     n = check_int("n", n, min_value=1)
     return Z + (V @ Z) @ (Z.T @ W @ Z) / n
 
@@ -95,11 +97,13 @@ def cot_rollout_naive(
     Returns:
         iterates (k, d) :math:`\hat w_1..\hat w_k`; with ``return_columns`` the columns
         :math:`c_1..c_k` as (k, D) instead.
+
+    Paper: the CoT rollout of PAPER.md §1 (recursion (A.1) in the w-block).
     """
     X = as_float_array("X", X, (None, None), ("n", "d"))
     V, W, d = _check_weights(V, W)
     if X.shape[1] != d:
-        raise ValueError(
+        raise InvalidArgument(
             f"X must have shape (n, d={d}) to match V of size {2 * d + 2}, got shape {X.shape}"
         )
     n = X.shape[0]
@@ -172,11 +176,13 @@ def gram_from_data(X: ArrayLike, w: ArrayLike, iterates: ArrayLike | None = None
 
     Returns:
         G: (B, 2d+2, 2d+2).
+
+    Paper: G = Z Zᵀ of the embedding of PAPER.md §1, the factor Zᵀ W Z of f(Z) = Z + V Z (Zᵀ W Z)/n.
     """
     X = as_float_array("X", X, (None, None, None), ("B", "n", "d"))
     B, n, d = X.shape
     if n < 1 or d < 1:
-        raise ValueError(f"X must have n >= 1 and d >= 1, got shape {X.shape}")
+        raise InvalidArgument(f"X must have n >= 1 and d >= 1, got shape {X.shape}")
     w = as_float_array("w", w, (B, d), ("B", "d"))
     return _gram_from_data(X, w, _check_iterates(iterates, B, d))
 
@@ -184,7 +190,7 @@ def gram_from_data(X: ArrayLike, w: ArrayLike, iterates: ArrayLike | None = None
 def _check_S(S: ArrayLike) -> np.ndarray:
     S = as_float_array("S", S, (None, None, None), ("B", "d", "d"))
     if S.shape[1] != S.shape[2] or S.shape[1] < 1:
-        raise ValueError(f"S must have shape (B, d, d) with d >= 1, got shape {S.shape}")
+        raise InvalidArgument(f"S must have shape (B, d, d) with d >= 1, got shape {S.shape}")
     return S
 
 
@@ -205,6 +211,8 @@ def gram_from_sufficient(
 
     Returns:
         G: (B, 2d+2, 2d+2).
+
+    Paper: G = Z Zᵀ of the embedding of PAPER.md §1 from (S, w*, n), S = XXᵀ/n.
     """
     S = _check_S(S)
     B, d, _ = S.shape
@@ -229,6 +237,8 @@ def last_column(G: ArrayLike, z: ArrayLike, V: ArrayLike, W: ArrayLike, n: int) 
 
     Returns:
         (B, D).
+
+    Paper: f(Z)[:, −1] of PAPER.md §1, the step behind (A.1).
     """
     V, W, _ = _check_weights(V, W)
     D = V.shape[0]
@@ -275,6 +285,8 @@ def cot_rollout_gram(
 
     Returns:
         iterates (B, k, d) — the w-blocks of :math:`c_1..c_k` — or columns (B, k, D).
+
+    Paper: the CoT rollout of PAPER.md §1 (recursion (A.1) in the w-block).
     """
     V, W, d = _check_weights(V, W)
     D = V.shape[0]
@@ -320,25 +332,29 @@ def cot_rollout(
 
     Returns:
         iterates (B, k, d) :math:`\hat w_1..\hat w_k`, or columns (B, k, D).
+
+    Paper: the CoT rollout of PAPER.md §1, whose w-block obeys the recursion (A.1).
     """
     V, W, d = _check_weights(V, W)
     D = V.shape[0]
     k = check_int("k", k, min_value=1)
     if (X is None) == (S is None):
-        raise ValueError("cot_rollout needs exactly one of X (features) or S (sufficient stats)")
+        raise InvalidArgument(
+            "cot_rollout needs exactly one of X (features) or S (sufficient stats)"
+        )
     if X is not None:
         X = as_float_array("X", X, (None, None, d), ("B", "n", "d"))
         B, nX = X.shape[:2]
         if nX < 1:
-            raise ValueError(f"X must have n >= 1 rows per prompt, got shape {X.shape}")
+            raise InvalidArgument(f"X must have n >= 1 rows per prompt, got shape {X.shape}")
         if n is not None and n != nX:
-            raise ValueError(f"n must equal X.shape[1]={nX} when X is given, got n={n}")
+            raise InvalidArgument(f"n must equal X.shape[1]={nX} when X is given, got n={n}")
         n = nX
     else:
         S = as_float_array("S", S, (None, d, d), ("B", "d", "d"))
         B = S.shape[0]
         if n is None:
-            raise ValueError("n (prompt length) is required when S is given, got n=None")
+            raise InvalidArgument("n (prompt length) is required when S is given, got n=None")
         n = check_int("n", n, min_value=1)
     w = as_float_array("w", w, (B, d), ("B", "d"))
     w0 = _check_rollout_w0(w0, d, B)

@@ -18,7 +18,7 @@ from statistics import NormalDist
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import as_float_array, check_float, check_int, check_rng
+from ._validation import InvalidArgument, as_float_array, check_float, check_int, check_rng
 
 SampleFn = Callable[[np.random.Generator, int], ArrayLike]
 
@@ -136,7 +136,7 @@ class RunningMoments:
     def _merge(self, n_b: int, mean_b: np.ndarray, m2_b: np.ndarray) -> None:
         """Merge a part whose mean ``mean_b`` is relative to ``self._shift``."""
         if mean_b.shape != self._mean.shape:
-            raise ValueError(
+            raise InvalidArgument(
                 f"sample shape {mean_b.shape} does not match earlier samples {self._mean.shape}"
             )
         n_a = self.count
@@ -150,14 +150,14 @@ class RunningMoments:
         """Add a batch of samples, shape (b, ...); returns self."""
         batch = np.asarray(batch, dtype=np.float64)
         if batch.ndim < 1:
-            raise ValueError(f"batch must have a leading sample axis, got shape {batch.shape}")
+            raise InvalidArgument(f"batch must have a leading sample axis, got shape {batch.shape}")
         b = batch.shape[0]
         if b == 0:
             return self
         if self.count == 0:
             self._shift = batch[0].copy()
         elif batch.shape[1:] != self._shift.shape:
-            raise ValueError(
+            raise InvalidArgument(
                 f"sample shape {batch.shape[1:]} does not match earlier samples {self._shift.shape}"
             )
         rel = batch - self._shift
@@ -183,7 +183,7 @@ class RunningMoments:
             )
             return self
         if other._shift.shape != self._shift.shape:
-            raise ValueError(
+            raise InvalidArgument(
                 f"sample shape {other._shift.shape} does not match earlier samples "
                 f"{self._shift.shape}"
             )
@@ -198,11 +198,11 @@ class RunningMoments:
 def _validate_draw(y: ArrayLike, size: int, what: str = "sample_fn(rng, size)") -> np.ndarray:
     y = np.asarray(y, dtype=np.float64)
     if y.ndim < 1 or y.shape[0] != size:
-        raise ValueError(
+        raise InvalidArgument(
             f"{what} must be an array of shape (size, ...), got shape {y.shape} for size={size}"
         )
     if not np.all(np.isfinite(y)):
-        raise ValueError(f"{what} has a NaN or inf sample; the statistic must be finite")
+        raise InvalidArgument(f"{what} has a NaN or inf sample; the statistic must be finite")
     return y
 
 
@@ -286,7 +286,7 @@ def mc_estimate_to_precision(
     min_samples = check_int("min_samples", min_samples, min_value=2)
     max_samples = check_int("max_samples", max_samples, min_value=2)
     if max_samples < min_samples:
-        raise ValueError(
+        raise InvalidArgument(
             f"max_samples must be >= min_samples={min_samples}, got max_samples={max_samples}"
         )
     pilot = check_int("pilot", pilot, min_value=2)
@@ -302,11 +302,11 @@ def mc_estimate_to_precision(
 def _draw_pair(sample_fn, rng: np.random.Generator, size: int, p: int):
     out = sample_fn(rng, size)
     if not (isinstance(out, tuple) and len(out) == 2):
-        raise ValueError("sample_fn for mc_estimate_cv must return a pair (values, controls)")
+        raise InvalidArgument("sample_fn for mc_estimate_cv must return a pair (values, controls)")
     y = _validate_draw(out[0], size, "values")
     x = _validate_draw(out[1], size, "controls").reshape(size, -1)
     if x.shape[1] != p:
-        raise ValueError(
+        raise InvalidArgument(
             f"controls must have shape (size, p={p}) to match control_means, got {x.shape}"
         )
     return y, x
@@ -341,7 +341,7 @@ def mc_estimate_cv(
     mu = as_float_array("control_means", control_means).reshape(-1)
     p = mu.shape[0]
     if p < 1:
-        raise ValueError("control_means must have at least one entry, got an empty array")
+        raise InvalidArgument("control_means must have at least one entry, got an empty array")
     n_samples = check_int("n_samples", n_samples, min_value=2)
     pilot = check_int("pilot", pilot, min_value=p + 2)
     batch = check_int("batch_size", batch_size, min_value=1)
@@ -358,7 +358,7 @@ def mc_estimate_cv(
         b = min(batch, n_samples - done)
         y, x = _draw_pair(sample_fn, rng, b, p)
         if y.shape[1:] != shape:
-            raise ValueError(f"values shape {y.shape[1:]} changed from the pilot's {shape}")
+            raise InvalidArgument(f"values shape {y.shape[1:]} changed from the pilot's {shape}")
         y = y.reshape(b, -1)
         raw.update(y)
         adj.update(y - (x - mu) @ coef)
@@ -394,7 +394,7 @@ def two_sample_z(a: Estimate, b: Estimate) -> float | np.ndarray:
     :math:`(\bar a - \bar b)/\sqrt{\mathrm{se}_a^2 + \mathrm{se}_b^2}` (componentwise; 0 for
     two exactly constant, equal statistics)."""
     if not (isinstance(a, Estimate) and isinstance(b, Estimate)):
-        raise ValueError(
+        raise InvalidArgument(
             f"a and b must be Estimate objects, got {type(a).__name__} and {type(b).__name__}"
         )
     num = np.asarray(a.mean) - np.asarray(b.mean)
@@ -494,7 +494,7 @@ def mc_to_precision(
         mu = as_float_array("control_means", control_means).reshape(-1)
         p = mu.shape[0]
         if p < 1:
-            raise ValueError("control_means must have at least one entry, got an empty array")
+            raise InvalidArgument("control_means must have at least one entry, got an empty array")
     pilot = check_int("pilot", pilot, min_value=2 if p is None else p + 2)
 
     t0 = time.perf_counter()
@@ -526,7 +526,7 @@ def mc_to_precision(
         b = min(batch, N - done)
         y, x, sh = _pull(sample_fn, rng, b, p)
         if sh != shape:
-            raise ValueError(f"values shape {sh} changed from the pilot's {shape}")
+            raise InvalidArgument(f"values shape {sh} changed from the pilot's {shape}")
         raw.update(y)
         adj.update(y if p is None else y - (x - mu) @ coef)
         done += b

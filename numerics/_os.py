@@ -43,7 +43,7 @@ from numpy.typing import ArrayLike
 from ._embedding import block_slices
 from ._gradients import PromptData, _check_data
 from ._training import adam_step
-from ._validation import as_float_array, check_float, check_int, check_rng
+from ._validation import InvalidArgument, as_float_array, check_float, check_int, check_rng
 
 __all__ = [
     "StableStep",
@@ -159,6 +159,8 @@ def os_loss_and_grad(
 
     Returns:
         (loss, dV, dW).
+
+    Paper: L_OS of Proposition 6.1 and its gradient (§6, Appendix E), through the full matrices.
     """
     V, W, d = _check_data(data, V, W)
     k = check_int("k", k, min_value=1)
@@ -227,6 +229,8 @@ def sft_loss_and_grad_structured(
 
     Returns:
         (loss, dV, dW), means over prompts.
+
+    Paper: L_SFT of PAPER.md §2 (its W̃ = I form is Theorem 4.2).
     """
     V, W, d = _check_data(data, V, W)
     eta = check_float("eta", eta, lo=0.0, hi=1.0, lo_open=True, hi_open=True)
@@ -250,6 +254,8 @@ def one_step_test_errors(data: PromptData, V: ArrayLike, W: ArrayLike) -> np.nda
 
     Returns:
         (B,) squared errors (their mean estimates :math:`E\|\hat w_1 - w^*\|^2`).
+
+    Paper: Prop 5.1, (5.1) (post-test, k = 1, of PAPER.md §2 step 3).
     """
     V, W, d = _check_data(data, V, W)
     D = 2 * d + 2
@@ -310,6 +316,8 @@ def top_hessian_eigenvalue(
 
     Returns:
         (λ, unit eigenvector, iterations used).
+
+    Paper: the curvature of (6.1) (claim os_hessian, Appendix E).
     """
     theta = as_float_array("theta", theta, (None,), ("p",))
     check_rng(rng)
@@ -460,6 +468,8 @@ def largest_stable_step(
 
     Stable means: every loss finite, none above :math:`10^6 L_0`, and the final loss
     :math:`L_T \le L_0` (for a quadratic this is :math:`\gamma < 2/\lambda_{\max}`).
+
+    Paper: the step-size scale C/(k² ρ^{2k−2}) of §6 (Insight 4, (6.1)).
     """
     theta = as_float_array("theta", theta, (None,), ("p",))
     steps = check_int("steps", steps, min_value=1)
@@ -502,7 +512,7 @@ def largest_stable_step(
 # ---------------------------------------------------------------------------- sparse pattern
 def _check_sparse(data: PromptData, Vt, Wt):
     if not isinstance(data, PromptData):
-        raise ValueError(f"data must be a PromptData, got data={type(data).__name__}")
+        raise InvalidArgument(f"data must be a PromptData, got data={type(data).__name__}")
     d = data.d
     Vt = as_float_array("Vt", Vt, (d, d), ("d", "d"))
     Wt = np.eye(d) if Wt is None else as_float_array("Wt", Wt, (d, d), ("d", "d"))
@@ -581,6 +591,8 @@ def sft_loss_and_grad_sparse(
 
     Returns:
         (loss, dVt, dWt), means over prompts.
+
+    Paper: L_SFT of PAPER.md §2 on the sparse pattern (3.8) (W̃ = I: Theorem 4.2).
     """
     Vt, Wt = _check_sparse(data, Vt, Wt)
     eta = check_float("eta", eta, lo=0.0, hi=1.0, lo_open=True, hi_open=True)
@@ -674,9 +686,11 @@ def post_train(
 
     Returns:
         the final (V, W).
+
+    Paper: pipeline step 2 of PAPER.md §2 with the Adam training of Fig. 4 (§8).
     """
     if not isinstance(data, PromptData):
-        raise ValueError(f"data must be a PromptData, got data={type(data).__name__}")
+        raise InvalidArgument(f"data must be a PromptData, got data={type(data).__name__}")
     V, W = post_train_many(
         data.S[None],
         data.w_star[None],
@@ -724,6 +738,8 @@ def post_train_many(
 
     Returns:
         (V, W), each (R, D, D).
+
+    Paper: pipeline step 2 of PAPER.md §2 with the Adam training of Fig. 4 (§8).
     """
     S = as_float_array("S", S, (None, None, None, None), ("R", "B", "d", "d"))
     R, B, d, _ = S.shape
@@ -733,19 +749,19 @@ def post_train_many(
     W0 = as_float_array("W0", W0, (D, D), ("D", "D"))
     n = check_int("n", n, min_value=1)
     if method not in ("SFT", "OS"):
-        raise ValueError(f"method must be 'SFT' or 'OS', got method={method!r}")
+        raise InvalidArgument(f"method must be 'SFT' or 'OS', got method={method!r}")
     k = check_int("k", k, min_value=1 if method == "OS" else 0)
     eta = check_float("eta", eta, lo=0.0, hi=1.0, lo_open=True, hi_open=True)
     epochs = check_int("epochs", epochs, min_value=0)
     batch_size = check_int("batch_size", batch_size, min_value=1)
     lr = check_float("lr", lr, lo=0.0, lo_open=True)
     if len(rngs) != R:
-        raise ValueError(f"rngs must hold one generator per model (R={R}), got {len(rngs)}")
+        raise InvalidArgument(f"rngs must hold one generator per model (R={R}), got {len(rngs)}")
     for g in rngs:
         check_rng(g)
     dtype = np.dtype(dtype)
     if dtype not in (np.float32, np.float64):
-        raise ValueError(f"dtype must be float32 or float64, got dtype={dtype}")
+        raise InvalidArgument(f"dtype must be float32 or float64, got dtype={dtype}")
     S, w = S.astype(dtype, copy=False), w.astype(dtype, copy=False)
     V0c, W0c = V0.astype(dtype), W0.astype(dtype)
     b = block_slices(d)

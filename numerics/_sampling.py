@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._validation import (
+    InvalidArgument,
     auto_batch,
     check_choice,
     check_int,
@@ -33,14 +34,14 @@ def _psd_eigh(C: ArrayLike, name: str = "C") -> tuple[np.ndarray, np.ndarray]:
     scale = float(np.max(np.abs(C)))
     asym = float(np.max(np.abs(C - C.T)))
     if asym > SYM_RTOL * scale:
-        raise ValueError(
+        raise InvalidArgument(
             f"{name} must be symmetric, got max|{name} - {name}^T| = {asym:.3g} "
             f"(max|{name}| = {scale:.3g})"
         )
     lam, U = np.linalg.eigh(0.5 * (C + C.T))
     lam_scale = float(np.max(np.abs(lam)))
     if lam[0] < -PSD_RTOL * lam_scale:
-        raise ValueError(
+        raise InvalidArgument(
             f"{name} must be positive semidefinite, got smallest eigenvalue {lam[0]:.6g} "
             f"(largest {lam[-1]:.6g})"
         )
@@ -53,6 +54,16 @@ def _psd_factor(C: ArrayLike, name: str = "C") -> np.ndarray:
     lam, U = _psd_eigh(C, name)
     keep = lam > 0.0
     return U[:, keep] * np.sqrt(lam[keep])
+
+
+def _psd_factor_for(C: ArrayLike, d: int, partner: str) -> np.ndarray:
+    """:func:`_psd_factor` of the covariance ``C``, which must be ``d × d`` like ``partner``."""
+    L = _psd_factor(C)
+    if L.shape[0] != d:
+        raise InvalidArgument(
+            f"C must be {d}x{d} to match {partner}, got {L.shape[0]}x{L.shape[0]}"
+        )
+    return L
 
 
 def covariance_sqrt(C: ArrayLike) -> np.ndarray:
@@ -136,6 +147,8 @@ def sample_features(C: ArrayLike, n: int, size: int, rng: np.random.Generator) -
 
     Returns:
         X: (size, n, d); ``X[τ, i]`` is :math:`x_{\tau,i}`.
+
+    Paper: the data model of PAPER.md §1, x_{τ,i} ~ N(0, C) i.i.d.
     """
     n = check_int("n", n, min_value=1)
     size = check_int("size", size, min_value=0)
@@ -145,7 +158,10 @@ def sample_features(C: ArrayLike, n: int, size: int, rng: np.random.Generator) -
 
 
 def sample_tasks(d: int, size: int, rng: np.random.Generator) -> np.ndarray:
-    r"""Task vectors :math:`w^*_\tau \sim N(0, I_d)`, shape (size, d)."""
+    r"""Task vectors :math:`w^*_\tau \sim N(0, I_d)`, shape (size, d).
+
+    Paper: the data model of PAPER.md §1, w*_τ ~ N(0, I_d).
+    """
     d = check_int("d", d, min_value=1)
     size = check_int("size", size, min_value=0)
     check_rng(rng)
@@ -185,7 +201,7 @@ def _resolve_wishart_method(method: str, n: int, r: int) -> str:
     if method == "auto":
         return "bartlett" if n >= r else "features"
     if method == "bartlett" and n < r:
-        raise ValueError(
+        raise InvalidArgument(
             f"method='bartlett' needs n >= rank(C), got n={n} and rank(C)={r}; "
             "use method='features' or 'auto'"
         )
@@ -237,6 +253,9 @@ def sample_wishart(
 
     Returns:
         S: (size, d, d), symmetric PSD.
+
+    Paper: S_τ = (1/n) Σ_i x_{τ,i} x_{τ,i}ᵀ of PAPER.md §1, whose moments are Lemma A.2
+    (wishart_moment).
     """
     n = check_int("n", n, min_value=1)
     size = check_int("size", size, min_value=0)

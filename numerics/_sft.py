@@ -24,16 +24,16 @@ from numpy.typing import ArrayLike
 from ._embedding import block_slices, sparse_weights
 from ._gradients import PromptData, sft_loss_and_grad
 from ._training import GDResult, gradient_descent
-from ._validation import as_float_array, check_float, check_int
+from ._validation import InvalidArgument, as_float_array, check_float, check_int
 
 __all__ = [
     "NewtonResult",
     "minimise_sft_loss",
+    "nearest_sft_minimiser",
     "newton_minimise",
     "ridge_path",
     "sft_gd_iterations",
     "sft_gd_trajectory",
-    "sft_minimiser",
     "sft_statistics",
     "sparse_sft_loss_and_grad",
 ]
@@ -41,7 +41,7 @@ __all__ = [
 
 def _check_data(data: object) -> PromptData:
     if not isinstance(data, PromptData):
-        raise ValueError(f"data must be a PromptData, got data={type(data).__name__}")
+        raise InvalidArgument(f"data must be a PromptData, got data={type(data).__name__}")
     return data
 
 
@@ -51,7 +51,10 @@ def _square(name: str, M: ArrayLike, d: int) -> np.ndarray:
 
 def sft_statistics(data: PromptData) -> tuple[np.ndarray, np.ndarray]:
     r""":math:`(\Omega, \Phi)`: the task vectors :math:`w^*_\tau` and the vectors
-    :math:`S_\tau w^*_\tau` as columns, each ``(d, B)``."""
+    :math:`S_\tau w^*_\tau` as columns, each ``(d, B)``.
+
+    Paper: Ω, Φ of PAPER.md §2, as in Theorem 4.1, (4.1) and Theorem 4.2.
+    """
     data = _check_data(data)
     Phi = np.einsum("bij,bj->ib", data.S, data.w_star)
     return data.w_star.T.copy(), Phi
@@ -72,6 +75,8 @@ def sparse_sft_loss_and_grad(
     1)\|^2` (:func:`numerics.sft_loss_and_grad` with :math:`V, W` from
     :func:`numerics.sparse_weights`); returns ``(L, dL/dV[w, x], dL/dW[x, w])``, the second
     and third ``(d, d)``.
+
+    Paper: L_SFT of PAPER.md §2 on the sparse pattern (3.8) (W̃ = I: Theorem 4.2).
     """
     data = _check_data(data)
     d = data.d
@@ -98,6 +103,8 @@ def sft_gd_trajectory(
 
     Returns the iterates :math:`\tilde V_0, \dots, \tilde V_T`, ``(T + 1, d, d)``; a run that
     overflows stops early and the remaining rows are ``inf``.
+
+    Paper: the gradient descent of Theorem 4.2.
     """
     data = _check_data(data)
     d = data.d
@@ -145,11 +152,13 @@ def _vtilde_gd(
     )
 
 
-def sft_minimiser(
+def nearest_sft_minimiser(
     data: PromptData, V_tilde0: ArrayLike, *, eta: float, k: int, check_structure: bool = True
 ) -> np.ndarray:
-    r"""The minimiser of the real SFT loss over :math:`\tilde V` (:math:`\tilde W = I`) nearest
-    ``V_tilde0`` in Frobenius norm.
+    r"""The minimiser of the real SFT loss (paper §2, :math:`L_{SFT}`) over :math:`\tilde V`
+    (:math:`\tilde W = I`) nearest ``V_tilde0`` in Frobenius norm, found from the real gradient
+    alone — the simulation's witness of the zero-loss point of Theorem 4.1, (4.1); compare
+    :func:`theorem_4_1_minimiser`, which evaluates the paper's closed form instead.
 
     With :math:`\tilde W = I` the w-rows of every supervised output column are
     :math:`\tilde V u + c` with u, c independent of :math:`\tilde V` (the only block of V is
@@ -279,6 +288,8 @@ def ridge_path(
     along the set of minimisers of L is only of order λ).
 
     Returns ``[(V_tilde, W_tilde, NewtonResult), ...]`` in the order of ``lambdas``.
+
+    Paper: Theorem 4.1, (4.1): the penalised minimiser as λ → 0+.
     """
     data = _check_data(data)
     d = data.d
@@ -320,7 +331,10 @@ def minimise_sft_loss(
 ) -> tuple[np.ndarray, np.ndarray, NewtonResult]:
     r"""Minimise the real SFT loss :math:`L(\tilde V, \tilde W)` (no penalty) from ``start``
     = ``(V_tilde, W_tilde)`` by :func:`newton_minimise`; stops at :math:`L \le` ``ftol``
-    (a zero-loss point) or at a stationary point. Returns ``(V_tilde, W_tilde, result)``."""
+    (a zero-loss point) or at a stationary point. Returns ``(V_tilde, W_tilde, result)``.
+
+    Paper: the zero-loss points of Theorem 4.1, (4.1).
+    """
     data = _check_data(data)
     d = data.d
     x0 = np.concatenate(
@@ -352,7 +366,10 @@ def sft_gd_iterations(
     r"""Number of fixed-step gradient-descent iterations on the real SFT loss over
     :math:`\tilde V` (:math:`\tilde W = I`; as :func:`sft_gd_trajectory`) until
     :math:`\|\tilde V_t - \text{target}\|_F \le` ``tol`` :math:`\cdot\|\tilde V_0 -
-    \text{target}\|_F`; ``max_steps + 1`` if that never happens (e.g. divergence)."""
+    \text{target}\|_F`; ``max_steps + 1`` if that never happens (e.g. divergence).
+
+    Paper: the gradient-descent rate of Theorem 4.2 (and Remark 4.1's k-dependence).
+    """
     data = _check_data(data)
     d = data.d
     V_tilde0 = _square("V_tilde0", V_tilde0, d)
@@ -368,3 +385,7 @@ def sft_gd_iterations(
 
     res = _vtilde_gd(data, V_tilde0, eta=eta, k=k, step=step, max_steps=max_steps, callback=done)
     return res.n_steps if res.message.startswith("stopped by callback") else max_steps + 1
+
+# Deprecated alias (not in __all__), kept only while theory/claims and theory/checks use the
+# old name; the coordinator's sed (refactor-layers) renames the callers, then delete it.
+sft_minimiser = nearest_sft_minimiser

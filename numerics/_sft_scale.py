@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import check_choice, check_int, check_rng
+from ._validation import InvalidArgument, check_choice, check_int, check_rng
 
 __all__ = [
     "BlockDiagonalSetting",
@@ -48,7 +48,7 @@ __all__ = [
     "resolvent_cross_trace",
     "sample_sft_statistics",
     "sft_error_sweep",
-    "sft_minimizer",
+    "theorem_4_1_minimiser",
     "theorem_b1_terms_finite",
 ]
 
@@ -61,10 +61,10 @@ def _vec(name: str, v: ArrayLike, d: int | None = None, *, positive: bool = Fals
     arr = np.asarray(v, dtype=float)
     if arr.ndim != 1 or (d is not None and arr.shape[0] != d):
         want = "a vector" if d is None else f"a vector of length {d}"
-        raise ValueError(f"{name} must be {want} (a diagonal), got shape {arr.shape}")
+        raise InvalidArgument(f"{name} must be {want} (a diagonal), got shape {arr.shape}")
     if not np.all(np.isfinite(arr)) or np.any(arr < 0) or (positive and np.any(arr <= 0)):
         bound = "> 0" if positive else ">= 0"
-        raise ValueError(f"{name} must have finite entries {bound}, got min {arr.min():.3g}")
+        raise InvalidArgument(f"{name} must have finite entries {bound}, got min {arr.min():.3g}")
     return arr
 
 
@@ -87,11 +87,11 @@ class BlockDiagonalSetting:
         check_int("m", self.m, min_value=0)
         check_int("n", self.n, min_value=1)
         if self.m > self.d:
-            raise ValueError(f"m must be <= d, got m={self.m}, d={self.d}")
+            raise InvalidArgument(f"m must be <= d, got m={self.m}, d={self.d}")
         if not (0 < self.eta < 1):
-            raise ValueError(f"eta must lie in (0, 1), got eta={self.eta}")
+            raise InvalidArgument(f"eta must lie in (0, 1), got eta={self.eta}")
         if not (self.rho >= 0 and self.r >= 0):
-            raise ValueError(f"rho and r must be >= 0, got rho={self.rho}, r={self.r}")
+            raise InvalidArgument(f"rho and r must be >= 0, got rho={self.rho}, r={self.r}")
 
     def _blocks(self, v1: float, v2: float) -> np.ndarray:
         return np.concatenate([np.full(self.m, float(v1)), np.full(self.d - self.m, float(v2))])
@@ -133,6 +133,8 @@ def sample_sft_statistics(
 
     ``method="exact_law"`` uses the O(d) exact law of the module docstring;
     ``method="features"`` samples the n features of every prompt (O(nd), the naive witness).
+
+    Paper: Ω and Φ of Theorem 4.1, (4.1), in the diagonal settings of Figs. 1, 2 and 5.
     """
     a = _vec("a", a)
     d = a.shape[0]
@@ -179,9 +181,13 @@ def _thin_svd(M: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return Q, s, (Q.T @ M) / s[:, None]
 
 
-def sft_minimizer(Omega: ArrayLike, Phi: ArrayLike, gamma0: ArrayLike, eta: float) -> np.ndarray:
-    r""":math:`\tilde V^* = -\eta\,\Omega\Phi^\dagger - \Gamma_0^{-1}(I - \Phi\Phi^\dagger)`
-    (Theorem 4.1, (4.1)), Γ0 = diag(``gamma0``), from the thin SVD
+def theorem_4_1_minimiser(
+    Omega: ArrayLike, Phi: ArrayLike, gamma0: ArrayLike, eta: float
+) -> np.ndarray:
+    r"""The closed form of Theorem 4.1, (4.1):
+    :math:`\tilde V^* = -\eta\,\Omega\Phi^\dagger - \Gamma_0^{-1}(I - \Phi\Phi^\dagger)`
+    from the statistics Ω, Φ (not from the loss; compare :func:`numerics.nearest_sft_minimiser`,
+    which minimises the real SFT loss), Γ0 = diag(``gamma0``), from the thin SVD
     :math:`\Phi = U s V^\top`: :math:`\Omega\Phi^\dagger = (\Omega V) s^{-1} U^\top`,
     :math:`\Phi\Phi^\dagger = UU^\top`."""
     Omega = np.asarray(Omega, dtype=float)
@@ -204,7 +210,7 @@ def first_order_weights(
     Omega = np.asarray(Omega, dtype=float)
     a = _vec("a", a, Omega.shape[0])
     M0 = a[:, None] * Omega
-    VS = sft_minimizer(Omega, M0, gamma0, eta)
+    VS = theorem_4_1_minimiser(Omega, M0, gamma0, eta)
     U, s, Vt = _thin_svd(M0)
     E = np.asarray(Phi, dtype=float) - M0
     VN = -((VS @ E) @ (Vt.T / s)) @ U.T
@@ -232,7 +238,11 @@ def projector_block_traces(M0: ArrayLike, m: int) -> tuple[float, float, float]:
     :math:`((1/m)\operatorname{tr}\Pi_{11},\ (1/(d-m))\operatorname{tr}\Pi_{22},\
     (1/d)\operatorname{tr}(\Pi_{12}\Pi_{21}))` (Lemmas C.1, C.2). With an orthonormal basis U of
     col(M0): :math:`\operatorname{tr}\Pi_{kk} = \|U_k\|_F^2`,
-    :math:`\operatorname{tr}(\Pi_{12}\Pi_{21}) = \|U_1^\top U_2\|_F^2`."""
+    :math:`\operatorname{tr}(\Pi_{12}\Pi_{21}) = \|U_1^\top U_2\|_F^2`.
+
+    Paper: Lemma C.1 (w_k = lim (1/d_k) tr Π_kk) and Lemma C.2 (T12 = lim (1/d) tr(Π_12 Π_21)) at
+    finite d.
+    """
     M0 = np.asarray(M0, dtype=float)
     d = M0.shape[0]
     U, _, _ = _thin_svd(M0)
@@ -301,7 +311,7 @@ def theorem_b1_terms_finite(Omega: ArrayLike, setting: BlockDiagonalSetting) -> 
     a, sig = st.a, st.sigma
     d = st.d
     M0 = a[:, None] * Omega
-    VS = sft_minimizer(Omega, M0, st.gamma0, st.eta)
+    VS = theorem_4_1_minimiser(Omega, M0, st.gamma0, st.eta)
     M = VS * sig
     M[np.diag_indices(d)] += 1.0
     col = np.einsum("ij,ij->j", VS, VS)
@@ -330,7 +340,10 @@ def sft_error_sweep(
 
     Each replicate draws one set of ``max(Bs)`` prompts (exact law of Φ) and uses its first B
     columns for every B (common random numbers: the curve in B is one data set growing, as
-    when more SFT prompts are collected, and differences between B are measured precisely)."""
+    when more SFT prompts are collected, and differences between B are measured precisely).
+
+    Paper: the post-test error (5.1) of Ṽ* from (4.1) over B, the curves of Figs. 1, 2 and 5.
+    """
     st = setting
     Bs = [check_int("B", int(b), min_value=1) for b in np.asarray(Bs).ravel()]
     replicates = check_int("replicates", replicates, min_value=1)
@@ -340,9 +353,13 @@ def sft_error_sweep(
     for i in range(replicates):
         Om, Ph = sample_sft_statistics(a, st.n, max(Bs), rng)
         for j, B in enumerate(Bs):
-            V = sft_minimizer(Om[:, :B], Ph[:, :B], g0, st.eta)
+            V = theorem_4_1_minimiser(Om[:, :B], Ph[:, :B], g0, st.eta)
             out[0, i, j] = post_test_error_diag(V, sig, st.n)
             if first_order:
                 VS, VN = first_order_weights(Om[:, :B], Ph[:, :B], a, g0, st.eta)
                 out[1, i, j] = post_test_error_diag(VS + VN, sig, st.n)
     return out if first_order else out[0]
+
+# Deprecated alias (not in __all__), kept only while theory/claims and theory/checks use the
+# old name; the coordinator's sed (refactor-layers) renames the callers, then delete it.
+sft_minimizer = theorem_4_1_minimiser

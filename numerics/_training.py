@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import check_float, check_int
+from ._validation import InvalidArgument, check_float, check_int
 
 LossAndGrad = Callable[..., tuple]
 Callback = Callable[[int, tuple, float], object]
@@ -46,21 +46,21 @@ class GDResult:
 
 def _prepare(params: Sequence[ArrayLike], mask) -> tuple[tuple, tuple]:
     if isinstance(params, np.ndarray) or not isinstance(params, tuple | list):
-        raise ValueError(
+        raise InvalidArgument(
             f"params must be a tuple of arrays, e.g. (V, W), got {type(params).__name__}"
         )
     if len(params) == 0:
-        raise ValueError("params must contain at least one array, got an empty tuple")
+        raise InvalidArgument("params must contain at least one array, got an empty tuple")
     ps = []
     for i, p in enumerate(params):
         a = np.array(p, dtype=np.float64)  # copy: the caller's arrays are never modified
         if not np.all(np.isfinite(a)):
-            raise ValueError(f"params[{i}] must be finite, got a NaN or inf entry")
+            raise InvalidArgument(f"params[{i}] must be finite, got a NaN or inf entry")
         ps.append(a)
     if mask is None:
         return tuple(ps), tuple(None for _ in ps)
     if not isinstance(mask, tuple | list) or len(mask) != len(ps):
-        raise ValueError(
+        raise InvalidArgument(
             f"mask must be None or a tuple of {len(ps)} boolean arrays (one per parameter), "
             f"got {type(mask).__name__} of length {len(mask) if hasattr(mask, '__len__') else '?'}"
         )
@@ -71,7 +71,7 @@ def _prepare(params: Sequence[ArrayLike], mask) -> tuple[tuple, tuple]:
             continue
         m = np.asarray(m)
         if m.dtype != bool or m.shape != p.shape:
-            raise ValueError(
+            raise InvalidArgument(
                 f"mask[{i}] must be a boolean array of shape {p.shape}, "
                 f"got {m.dtype} array of shape {m.shape}"
             )
@@ -82,7 +82,7 @@ def _prepare(params: Sequence[ArrayLike], mask) -> tuple[tuple, tuple]:
 def _evaluate(loss_and_grad: LossAndGrad, params: tuple, masks: tuple):
     out = loss_and_grad(*params)
     if not isinstance(out, tuple) or len(out) != len(params) + 1:
-        raise ValueError(
+        raise InvalidArgument(
             f"loss_and_grad(*params) must return (loss, *grads) with {len(params)} gradients, "
             f"got {type(out).__name__} of length {len(out) if isinstance(out, tuple) else '?'}"
         )
@@ -91,7 +91,7 @@ def _evaluate(loss_and_grad: LossAndGrad, params: tuple, masks: tuple):
     for i, (g, p, m) in enumerate(zip(out[1:], params, masks, strict=True)):
         g = np.asarray(g, dtype=np.float64)
         if g.shape != p.shape:
-            raise ValueError(f"gradient {i} has shape {g.shape}, expected {p.shape}")
+            raise InvalidArgument(f"gradient {i} has shape {g.shape}, expected {p.shape}")
         grads.append(g if m is None else np.where(m, g, 0.0))
     return loss, tuple(grads)
 
@@ -141,7 +141,7 @@ def gradient_descent(
     armijo = isinstance(step, str)
     if armijo:
         if step != "armijo":
-            raise ValueError(f"step must be a positive number or 'armijo', got step={step!r}")
+            raise InvalidArgument(f"step must be a positive number or 'armijo', got step={step!r}")
         armijo_init = check_float("armijo_init", armijo_init, lo=0.0, lo_open=True)
         armijo_shrink = check_float(
             "armijo_shrink", armijo_shrink, lo=0.0, hi=1.0, lo_open=True, hi_open=True
@@ -155,16 +155,8 @@ def gradient_descent(
     grad_tol = check_float("grad_tol", grad_tol, lo=0.0)
     params, masks = _prepare(params, mask)
 
-    loss, grads = _evaluate(loss_and_grad, params, masks)
-    if not _finite(loss, grads):
-        raise ValueError("the loss or gradient is not finite at the initial params")
-    gnorm = _norm(grads)
-    losses, gnorms, steps = [loss], [gnorm], []
-    message = f"reached max_steps={max_steps}"
-    for t in range(max_steps):
-        if gnorm <= grad_tol:
-            message = f"gradient norm {gnorm:.3g} <= grad_tol={grad_tol:g}"
-            break
+    def update(t, params, loss, grads, gnorm):
+        nonlocal gamma
         if armijo:
             g_try = min(armijo_init, 2.0 * gamma)
             for _ in range(max_backtracks):
@@ -174,22 +166,51 @@ def gradient_descent(
                     break
                 g_try *= armijo_shrink
             else:
-                message = f"Armijo line search failed after {max_backtracks} halvings at step {t}"
-                break
+                return f"Armijo line search failed after {max_backtracks} halvings at step {t - 1}"
             gamma = g_try
         else:
             new = tuple(p - gamma * g for p, g in zip(params, grads, strict=True))
             new_loss, new_grads = _evaluate(loss_and_grad, new, masks)
             if not _finite(new_loss, new_grads):
-                message = f"diverged: non-finite loss at step {t + 1} (step={gamma:g} too large?)"
-                break
-        params, loss, grads = new, new_loss, new_grads
+                return f"diverged: non-finite loss at step {t} (step={gamma:g} too large?)"
+        return new, new_loss, new_grads, gamma
+
+    return _descend(loss_and_grad, params, masks, max_steps, grad_tol, callback, update)
+
+
+def _descend(
+    loss_and_grad: LossAndGrad,
+    params: tuple,
+    masks: tuple,
+    max_steps: int,
+    grad_tol: float,
+    callback: Callback | None,
+    update: Callable[..., tuple | str],
+) -> GDResult:
+    """The loop of :func:`gradient_descent` and :func:`adam`: ``update(t, params, loss, grads,
+    gnorm)`` proposes update t (1-based) as ``(params, loss, grads, step)``, or returns the
+    message why it stops; stopping rules as in :func:`gradient_descent`."""
+    loss, grads = _evaluate(loss_and_grad, params, masks)
+    if not _finite(loss, grads):
+        raise InvalidArgument("the loss or gradient is not finite at the initial params")
+    gnorm = _norm(grads)
+    losses, gnorms, steps = [loss], [gnorm], []
+    message = f"reached max_steps={max_steps}"
+    for t in range(1, max_steps + 1):
+        if gnorm <= grad_tol:
+            message = f"gradient norm {gnorm:.3g} <= grad_tol={grad_tol:g}"
+            break
+        proposed = update(t, params, loss, grads, gnorm)
+        if isinstance(proposed, str):
+            message = proposed
+            break
+        params, loss, grads, step = proposed
         gnorm = _norm(grads)
         losses.append(loss)
         gnorms.append(gnorm)
-        steps.append(gamma)
-        if callback is not None and callback(t + 1, params, loss) is True:
-            message = f"stopped by callback at step {t + 1}"
+        steps.append(step)
+        if callback is not None and callback(t, params, loss) is True:
+            message = f"stopped by callback at step {t}"
             break
     else:
         if gnorm <= grad_tol:
@@ -271,40 +292,14 @@ def adam(
     grad_tol = check_float("grad_tol", grad_tol, lo=0.0)
     params, masks = _prepare(params, mask)
 
-    loss, grads = _evaluate(loss_and_grad, params, masks)
-    if not _finite(loss, grads):
-        raise ValueError("the loss or gradient is not finite at the initial params")
-    gnorm = _norm(grads)
     m = [np.zeros_like(p) for p in params]
     v = [np.zeros_like(p) for p in params]
-    losses, gnorms, steps = [loss], [gnorm], []
-    message = f"reached max_steps={max_steps}"
-    for t in range(1, max_steps + 1):
-        if gnorm <= grad_tol:
-            message = f"gradient norm {gnorm:.3g} <= grad_tol={grad_tol:g}"
-            break
+
+    def update(t, params, _loss, grads, _gnorm):
         new = tuple(adam_step(params, grads, m, v, t, lr=lr, beta1=beta1, beta2=beta2, eps=eps))
         new_loss, new_grads = _evaluate(loss_and_grad, new, masks)
         if not _finite(new_loss, new_grads):
-            message = f"diverged: non-finite loss at step {t} (lr={lr:g} too large?)"
-            break
-        params, loss, grads = new, new_loss, new_grads
-        gnorm = _norm(grads)
-        losses.append(loss)
-        gnorms.append(gnorm)
-        steps.append(lr)
-        if callback is not None and callback(t, params, loss) is True:
-            message = f"stopped by callback at step {t}"
-            break
-    else:
-        if gnorm <= grad_tol:
-            message = f"gradient norm {gnorm:.3g} <= grad_tol={grad_tol:g}"
-    return GDResult(
-        params=params,
-        loss_history=np.array(losses),
-        grad_norm_history=np.array(gnorms),
-        step_history=np.array(steps),
-        n_steps=len(steps),
-        converged=gnorm <= grad_tol,
-        message=message,
-    )
+            return f"diverged: non-finite loss at step {t} (lr={lr:g} too large?)"
+        return new, new_loss, new_grads, lr
+
+    return _descend(loss_and_grad, params, masks, max_steps, grad_tol, callback, update)

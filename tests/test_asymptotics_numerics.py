@@ -5,6 +5,7 @@ feature-level sampler, and the Wishart moment E[S²] = ((n+1)/n) A² + (tr A/n) 
 
 import numpy as np
 import pytest
+from helpers import assert_close, assert_invalid, assert_z_within
 
 import numerics as nm
 
@@ -26,11 +27,11 @@ def test_exact_law_sampler_matches_the_feature_construction_and_the_wishart_mome
         return np.column_stack([(Ph * Om).T, (Ph**2).T, (Ph**2).sum(0) ** 2])
 
     s1, s2 = stats(Om1, Ph1)[:, [0, 1, 2, 4, 5, 6, 8]], stats(Om2, Ph2)[:, [0, 1, 2, 4, 5, 6, 8]]
-    assert np.max(np.abs(_two_sample_z(s1, s2))) < 4.5
+    assert_z_within(_two_sample_z(s1, s2), 4.5)
     exact = np.concatenate([a[:3], ((n + 1) / n) * a[:3] ** 2 + a.sum() * a[:3] / n])
     for s in (s1, s2):
         se = s[:, :6].std(0, ddof=1) / np.sqrt(B)
-        assert np.max(np.abs((s[:, :6].mean(0) - exact) / se)) < 4.5
+        assert_z_within((s[:, :6].mean(0) - exact) / se, 4.5)
 
 
 def test_sampler_rejects_a_wrong_law():
@@ -50,13 +51,13 @@ def test_minimizer_equals_the_dense_pseudo_inverse_formula(shape):
     rng = np.random.default_rng(2)
     st = nm.BlockDiagonalSetting(d=d, m=3, n=7, rho=0.1, eta=0.2, r=r)
     Om, Ph = nm.sample_sft_statistics(st.a, st.n, B, rng)
-    V = nm.sft_minimizer(Om, Ph, st.gamma0, st.eta)
+    V = nm.theorem_4_1_minimiser(Om, Ph, st.gamma0, st.eta)
     P = np.linalg.pinv(Ph, rcond=1e-10)
     G = np.diag(1 / st.gamma0)
     dense = -st.eta * Om @ P - G @ (np.eye(d) - Ph @ P)
-    np.testing.assert_allclose(V, dense, atol=1e-9)
+    assert_close(V, dense, atol=1e-9)
     if np.linalg.matrix_rank(Ph) == B:  # interpolation: zero SFT loss
-        np.testing.assert_allclose(V @ Ph, -st.eta * Om, atol=1e-9)
+        assert_close(V @ Ph, -st.eta * Om, atol=1e-9)
 
 
 def test_post_test_error_equals_lemma_A1_dense():
@@ -104,8 +105,8 @@ def test_theorem_b1_terms_and_first_order_weights_equal_dense_definitions():
     P = np.linalg.pinv(M0)
     VS = -st.eta * Om @ P - np.diag(1 / st.gamma0) @ (np.eye(8) - M0 @ P)
     VS2, VN = nm.first_order_weights(Om, Ph, st.a, st.gamma0, st.eta)
-    np.testing.assert_allclose(VS2, VS, atol=1e-10)
-    np.testing.assert_allclose(VN, -VS @ (Ph - M0) @ P, atol=1e-10)
+    assert_close(VS2, VS, atol=1e-10)
+    assert_close(VN, -VS @ (Ph - M0) @ P, atol=1e-10)
     t = nm.theorem_b1_terms_finite(Om, st)
     Ds = np.trace(A) / 8 * A
     assert t["bias"] == pytest.approx(np.sum((np.eye(8) + VS @ Sig) ** 2) / 8)
@@ -121,7 +122,7 @@ def test_error_sweep_uses_nested_prompt_sets():
     E1 = nm.sft_error_sweep(st, [2, 4, 9], 2, np.random.default_rng(6))
     rng = np.random.default_rng(6)
     Om, Ph = nm.sample_sft_statistics(st.a, st.n, 9, rng)
-    V = nm.sft_minimizer(Om[:, :4], Ph[:, :4], st.gamma0, st.eta)
+    V = nm.theorem_4_1_minimiser(Om[:, :4], Ph[:, :4], st.gamma0, st.eta)
     assert E1[0, 1] == pytest.approx(nm.post_test_error_diag(V, st.sigma, st.n))
     both = nm.sft_error_sweep(st, [3], 1, np.random.default_rng(0), first_order=True)
     assert both.shape == (2, 1, 1)
@@ -141,9 +142,12 @@ def test_error_sweep_uses_nested_prompt_sets():
         ),
         (nm.sample_sft_statistics, dict(a=[1, 1], n=0, B=3, rng=np.random.default_rng(0)), "n"),
         (nm.post_test_error_diag, dict(V=np.eye(2), sigma=[1, 2, 3], n=3), "length 2"),
-        (nm.sft_minimizer, dict(Omega=np.eye(2), Phi=np.eye(2), gamma0=[1, 0], eta=0.2), "> 0"),
+        (
+            nm.theorem_4_1_minimiser,
+            dict(Omega=np.eye(2), Phi=np.eye(2), gamma0=[1, 0], eta=0.2),
+            "> 0",
+        ),
     ],
 )
 def test_invalid_inputs_raise_one_line(fn, kwargs, match):
-    with pytest.raises(ValueError, match=match):
-        fn(**kwargs)
+    assert_invalid(fn, match=match, **kwargs)

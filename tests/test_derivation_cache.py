@@ -79,7 +79,7 @@ def test_clear_removes_files(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("name", ["frobenius_risk", "one_step_test_error", "wishart_sandwich"])
 def test_real_derivations_cached_equal_uncached(tmp_path, monkeypatch, name):
-    import derivations._moments as dm
+    import derivations as dm
 
     monkeypatch.setenv("LSA_VERIFY_CACHE_DIR", str(tmp_path))
     fn = getattr(dm, name)

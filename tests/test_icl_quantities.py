@@ -3,10 +3,10 @@ the real model, claims about them are confirmed when true and refuted when wrong
 
 import numpy as np
 import sympy as sp
+from helpers import assert_z_within
 
 import numerics
-from derivations import d
-from derivations._icl import icl_risk, icl_risk_explicit
+from derivations import d, icl_risk, icl_risk_explicit
 from theory import Claim, RunContext, Verdict, decide_at, quantities, run_claims
 from theory.symbols import I, Sigma, Vt, eta, n, sigma
 
@@ -33,7 +33,7 @@ def test_sampler_two_steps_is_the_gd_recursion():
         hand.append((w2 - w) @ (w2 - w))
     hand = np.asarray(hand)
     se = np.hypot(big[:, 0].std() / np.sqrt(len(big)), hand.std() / np.sqrt(len(hand)))
-    assert abs(big[:, 0].mean() - hand.mean()) < 5 * se
+    assert_z_within((big[:, 0].mean() - hand.mean()) / se, 5.0, what="sampler vs hand-rolled GD")
 
 
 def test_noisy_query_risk_true_and_wrong():

@@ -7,6 +7,7 @@ in distribution by two-sample z-tests at family-wise level ALPHA (Bonferroni), p
 
 import numpy as np
 import pytest
+from helpers import assert_close, assert_z_within
 
 import numerics as nm
 
@@ -29,7 +30,7 @@ def test_frobenius_risk_samples_matches_loop():
     A = rng.standard_normal((d, d))
     S = nm.sample_wishart(np.eye(d), 4, 5, rng)
     expected = [np.linalg.norm(np.eye(d) + A @ S[b], "fro") ** 2 for b in range(5)]
-    np.testing.assert_allclose(nm.frobenius_risk_samples(A, S), expected, rtol=1e-13)
+    assert_close(nm.frobenius_risk_samples(A, S), expected, rtol=1e-13)
 
 
 @pytest.mark.parametrize("d,n", [(1, 1), (3, 6), (4, 2)])
@@ -39,7 +40,7 @@ def test_naive_equals_batched_tokens_on_same_stream(d, n):
     fast = nm.one_step_error_samples(
         Vt, C, n, np.random.default_rng(99), 20, method="tokens", batch_size=1
     )
-    np.testing.assert_allclose(fast, naive, rtol=1e-12, atol=1e-12 * naive.max())
+    assert_close(fast, naive, rtol=1e-12, atol=1e-12 * naive.max())
 
 
 def test_one_step_error_equals_recursion_on_explicit_prompts():
@@ -53,7 +54,7 @@ def test_one_step_error_equals_recursion_on_explicit_prompts():
     w = rng.standard_normal((B, d))
     S = X.transpose(0, 2, 1) @ X / n
     r = w + np.einsum("ij,bjk,bk->bi", Vt, S, w)
-    np.testing.assert_allclose(err, np.sum(r * r, axis=1), rtol=1e-12)
+    assert_close(err, np.sum(r * r, axis=1), rtol=1e-12)
 
 
 def test_tokens_and_wishart_simulators_agree_in_distribution():
@@ -73,7 +74,7 @@ def test_tokens_and_wishart_simulators_agree_in_distribution():
         )
         for f in stats
     ]
-    assert max(abs(v) for v in z) < nm.z_critical(ALPHA, len(z)), z
+    assert_z_within(z, nm.z_critical(ALPHA, len(z)), what="tokens vs wishart z")
 
 
 def test_wishart_simulator_with_singular_C_and_small_n():
@@ -88,7 +89,7 @@ def test_wishart_simulator_with_singular_C_and_small_n():
     z = nm.two_sample_z(
         nm.RunningMoments().update(e_tok).estimate(), nm.RunningMoments().update(e_wis).estimate()
     )
-    assert abs(z) < nm.z_critical(ALPHA)
+    assert_z_within(z, nm.z_critical(ALPHA))
 
 
 @pytest.mark.parametrize("method", ["tokens", "wishart"])
@@ -99,10 +100,10 @@ def test_paired_samples(method):
     assert pair.shape == (N, 2)
     # Column 0 is exactly the unpaired sampler's output on the same stream.
     single = nm.one_step_error_samples(Vt, C, n, np.random.default_rng(3), N, method=method)
-    np.testing.assert_allclose(pair[:, 0], single, rtol=1e-13)
+    assert_close(pair[:, 0], single, rtol=1e-13)
     # E[||M w*||^2 | S] = ||M||_F^2 for w* ~ N(0, I): the difference has mean 0.
     est = nm.RunningMoments().update(pair[:, 0] - pair[:, 1]).estimate()
-    assert abs(est.z_score(0.0)) < nm.z_critical(ALPHA)
+    assert_z_within(est.z_score(0.0), nm.z_critical(ALPHA))
 
 
 def test_sandwich_samplers_agree():
@@ -114,12 +115,12 @@ def test_sandwich_samplers_agree():
     a = nm.wishart_sandwich_samples(C, Bm, n, rng, N, method="bartlett")
     b = nm.wishart_sandwich_samples(C, Bm, n, rng, N, method="features", batch_size=1000)
     assert a.shape == (N, d, d)
-    np.testing.assert_allclose(a, a.transpose(0, 2, 1), atol=1e-12 * np.abs(a).max())
+    assert_close(a, a.transpose(0, 2, 1), atol=1e-12 * np.abs(a).max())
     z = nm.two_sample_z(
         nm.RunningMoments().update(a.reshape(N, -1)).estimate(),
         nm.RunningMoments().update(b.reshape(N, -1)).estimate(),
     )
-    assert np.max(np.abs(z)) < nm.z_critical(ALPHA, d * d)
+    assert_z_within(z, nm.z_critical(ALPHA, d * d))
 
 
 def test_estimators_plug_into_mc_estimate():

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from helpers import assert_close, assert_z_within
 
 import numerics as nm
 import numerics._frobenius_mc as fm
@@ -42,10 +43,10 @@ def test_sampler_values_and_control_are_exact_functions_of_S(monkeypatch, layout
     fs = nm.FrobeniusSampler(A, C, n)
     y, x = fs(np.random.default_rng(7), 37)
     S = _replay_S(fs, 7, 37, layout)
-    np.testing.assert_allclose(y, nm.frobenius_risk_samples(A, S), rtol=1e-10)
+    assert_close(y, nm.frobenius_risk_samples(A, S), rtol=1e-10)
     G = nm.taylor_gradient(A, C)
-    np.testing.assert_allclose(x[:, 0], np.einsum("ij,bij->b", G, S - C), atol=1e-10)
-    np.testing.assert_allclose(G, 2 * A.T @ (np.eye(d) + A @ C))
+    assert_close(x[:, 0], np.einsum("ij,bij->b", G, S - C), atol=1e-10)
+    assert_close(G, 2 * A.T @ (np.eye(d) + A @ C))
 
 
 def test_rank_deficient_short_prompts_use_the_features_path():
@@ -67,7 +68,7 @@ def test_lean_sampler_agrees_with_the_token_level_forward_pass(d, n):
     ref = nm.mc_estimate(
         lambda r, s: nm.one_step_error_samples(V, C, n, r, s, method="tokens"), 100_000, rng
     )
-    assert abs(nm.two_sample_z(lean, ref)) < 4.5
+    assert_z_within(nm.two_sample_z(lean, ref), 4.5)
     # and a deliberately wrong lean sampler (prompt length doubled) is rejected
     wrong = nm.mc_estimate(lambda r, s: nm.FrobeniusSampler(V, C, 2 * n)(r, s)[0], 100_000, rng)
     assert abs(nm.two_sample_z(wrong, ref)) > 6
@@ -77,7 +78,7 @@ def test_taylor_control_has_mean_zero():
     rng = np.random.default_rng(5)
     fs = nm.FrobeniusSampler(rng.standard_normal((3, 3)), _toeplitz(3), 4)
     est = nm.mc_estimate(lambda r, s: fs(r, s)[1], 200_000, rng)
-    assert abs(est.z_score(0.0)) < 4.5
+    assert_z_within(est.z_score(0.0), 4.5)
 
 
 @pytest.mark.parametrize("d, n", [(4, 16), (6, 12)])
@@ -92,7 +93,7 @@ def test_control_variate_estimate_is_unbiased_against_the_raw_one(d, n):
         lambda r, s: nm.one_step_error_samples(V, C, n, r, s, method="wishart"), 200_000, rng
     )
     assert cv.variance_reduction > 1.5, cv.describe()
-    assert abs(nm.two_sample_z(cv, raw)) < 4.5
+    assert_z_within(nm.two_sample_z(cv, raw), 4.5)
     # the same machinery with a wrong control mean is caught by the same test
     bad = nm.mc_to_precision(fs, rng, rel_se=2e-3, control_means=np.full(1, 0.3), pilot=1000)
     assert abs(nm.two_sample_z(bad, raw)) > 6

@@ -7,6 +7,7 @@ recursion (A.1) written out here, for the sparse weights.
 
 import numpy as np
 import pytest
+from helpers import assert_close
 
 import numerics as nm
 
@@ -44,7 +45,7 @@ def _fd(loss, V, W):
 
 def _assert_grad(g, fd):
     scale = np.max(np.abs(fd))
-    np.testing.assert_allclose(g, fd, rtol=FD_RTOL, atol=FD_RTOL * scale)
+    assert_close(g, fd, rtol=FD_RTOL, atol=FD_RTOL * scale)
 
 
 @pytest.mark.parametrize("d", [1, 2])
@@ -108,13 +109,13 @@ def test_per_prompt_and_chunking_agree_with_aggregate(kind):
     loss, dV, dW = f()
     l_pp, dV_pp, dW_pp = f(per_prompt=True, batch_size=3)
     assert l_pp.shape == (7,) and dV_pp.shape == (7, 6, 6) and dW_pp.shape == (7, 6, 6)
-    np.testing.assert_allclose(l_pp.mean(), loss, rtol=1e-13)
-    np.testing.assert_allclose(dV_pp.mean(axis=0), dV, rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(dW_pp.mean(axis=0), dW, rtol=1e-12, atol=1e-15)
+    assert_close(l_pp.mean(), loss, rtol=1e-13)
+    assert_close(dV_pp.mean(axis=0), dV, rtol=1e-12, atol=1e-15)
+    assert_close(dW_pp.mean(axis=0), dW, rtol=1e-12, atol=1e-15)
     l2, dV2, dW2 = f(batch_size=2)
-    np.testing.assert_allclose([l2], [loss], rtol=1e-13)
-    np.testing.assert_allclose(dV2, dV, rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(dW2, dW, rtol=1e-12, atol=1e-15)
+    assert_close([l2], [loss], rtol=1e-13)
+    assert_close(dV2, dV, rtol=1e-12, atol=1e-15)
+    assert_close(dW2, dW, rtol=1e-12, atol=1e-15)
 
 
 def test_losses_equal_recursion_for_sparse_weights():
@@ -128,7 +129,7 @@ def test_losses_equal_recursion_for_sparse_weights():
     # pretrain: w_1 - w* = -(I + V~ S) w*
     r = np.einsum("bij,bj->bi", M, w)
     pre = nm.pretrain_loss_and_grad(data, V, W)[0]
-    np.testing.assert_allclose(pre, 0.5 * np.mean(np.sum(r * r, axis=1)), rtol=1e-13)
+    assert_close(pre, 0.5 * np.mean(np.sum(r * r, axis=1)), rtol=1e-13)
     # SFT: only the w-block is off target: w_i + V~ S (w_i - w*) - w_{i+1}
     total = 0.0
     for i in range(k + 1):
@@ -137,19 +138,19 @@ def test_losses_equal_recursion_for_sparse_weights():
         e = wi + np.einsum("ij,bjk,bk->bi", Vt, S, wi - w) - wn
         total += np.sum(e * e)
     sft = nm.sft_loss_and_grad(data, V, W, eta=eta, k=k)[0]
-    np.testing.assert_allclose(sft, total / (2 * data.B), rtol=1e-13)
+    assert_close(sft, total / (2 * data.B), rtol=1e-13)
     # OS: w_k from the recursion; L = (1/2B) sum ||M^k w*||^2 (Prop 6.1 is not used here)
     wk = np.zeros_like(w)
     for _ in range(k):
         wk = wk + np.einsum("ij,bjk,bk->bi", Vt, S, wk - w)
     os_ = nm.os_loss(data, V, W, k=k)
-    np.testing.assert_allclose(os_, 0.5 * np.mean(np.sum((wk - w) ** 2, axis=1)), rtol=1e-12)
+    assert_close(os_, 0.5 * np.mean(np.sum((wk - w) ** 2, axis=1)), rtol=1e-12)
 
 
 def test_sft_iterates():
     w = np.array([[1.0, -2.0]])
     its = nm.sft_iterates(w, 0.5, 2)
-    np.testing.assert_allclose(its[0], [[0, 0], [0.5, -1.0], [0.75, -1.5], [0.875, -1.75]])
+    assert_close(its[0], [[0, 0], [0.5, -1.0], [0.75, -1.5], [0.875, -1.75]])
 
 
 def test_prompt_data_from_features():
@@ -158,4 +159,4 @@ def test_prompt_data_from_features():
     w = rng.standard_normal((3, 2))
     data = nm.PromptData.from_features(X, w)
     assert (data.B, data.d, data.n) == (3, 2, 4)
-    np.testing.assert_allclose(data.S[1], X[1].T @ X[1] / 4)
+    assert_close(data.S[1], X[1].T @ X[1] / 4)

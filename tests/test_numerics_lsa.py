@@ -7,6 +7,7 @@ out here for the sparse weights.
 
 import numpy as np
 import pytest
+from helpers import assert_close
 
 import numerics as nm
 
@@ -17,7 +18,7 @@ def _close(actual, expected, rtol=RTOL):
     """Relative agreement measured against the largest entry (entries can be ~0)."""
     expected = np.asarray(expected)
     scale = max(1.0, float(np.max(np.abs(expected))))
-    np.testing.assert_allclose(actual, expected, rtol=rtol, atol=rtol * scale)
+    assert_close(actual, expected, rtol=rtol, atol=rtol * scale)
 
 
 def _random_weights(rng, d, scale=0.3):

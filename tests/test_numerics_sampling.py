@@ -7,6 +7,7 @@ reject a deliberately wrong sampler (S divided by n - 1 instead of n).
 
 import numpy as np
 import pytest
+from helpers import assert_close, assert_z_within
 
 import numerics as nm
 
@@ -52,14 +53,14 @@ def _max_abs_z(S_a, S_b):
 def test_covariance_sqrt_reconstructs(C, expected):
     L = nm.covariance_sqrt(C)
     assert L.shape == C.shape
-    np.testing.assert_allclose(L @ L.T, expected, atol=1e-14)
+    assert_close(L @ L.T, expected, atol=1e-14)
 
 
 def test_covariance_sqrt_generic():
     rng = np.random.default_rng(12345)
     C = _spd(rng, 6)
     L = nm.covariance_sqrt(C)
-    np.testing.assert_allclose(L @ L.T, C, rtol=1e-13, atol=1e-13)
+    assert_close(L @ L.T, C, rtol=1e-13, atol=1e-13)
 
 
 def test_features_live_in_range_of_singular_C():
@@ -80,7 +81,7 @@ def test_sample_tasks_shape_and_moments():
     iu = np.triu_indices(4)
     est = nm.RunningMoments().update((w[:, :, None] * w[:, None, :])[:, iu[0], iu[1]]).estimate()
     z = est.z_score(np.eye(4)[iu])
-    assert np.max(np.abs(z)) < nm.z_critical(ALPHA, z.size)
+    assert_z_within(z, nm.z_critical(ALPHA, z.size))
 
 
 # ---------------------------------------------------------------- Wishart
@@ -108,7 +109,7 @@ def test_bartlett_and_features_agree_in_distribution(kind):
     # E[S] = C (definition of S): one-sample z-test of the Bartlett sampler.
     iu = np.triu_indices(d)
     z = nm.RunningMoments().update(S_b[:, iu[0], iu[1]]).estimate().z_score(C[iu])
-    assert np.max(np.abs(z)) < nm.z_critical(ALPHA, z.size)
+    assert_z_within(z, nm.z_critical(ALPHA, z.size))
 
 
 def test_diagonal_singular_C_gives_exact_zeros():
@@ -158,7 +159,7 @@ def test_rank_deficient_bartlett_matches_features():
     assert zmax < nm.z_critical(ALPHA, K)
     # Both live in range(C): S = P S P with P the projector on range(C).
     P = F @ np.linalg.pinv(F)
-    np.testing.assert_allclose(P @ S_b[:10] @ P, S_b[:10], atol=1e-12)
+    assert_close(P @ S_b[:10] @ P, S_b[:10], atol=1e-12)
 
 
 @pytest.mark.parametrize("method", ["bartlett", "features"])
@@ -170,7 +171,7 @@ def test_wishart_mean_is_C(method):
     S = nm.sample_wishart(C, n, N_MC, rng, method=method)
     iu = np.triu_indices(d)
     z = nm.RunningMoments().update(S[:, iu[0], iu[1]]).estimate().z_score(C[iu])
-    assert np.max(np.abs(z)) < nm.z_critical(ALPHA, z.size)
+    assert_z_within(z, nm.z_critical(ALPHA, z.size))
 
 
 def test_wishart_samples_are_symmetric_psd_and_chunking_is_seamless():

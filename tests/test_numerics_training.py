@@ -4,6 +4,7 @@ import functools
 
 import numpy as np
 import pytest
+from helpers import assert_close
 
 import numerics as nm
 
@@ -30,7 +31,7 @@ def test_gradient_descent_fixed_step_converges_to_minimiser():
     )
     assert res.converged and res.n_steps < 5000
     v = np.concatenate([res.params[0].ravel(), res.params[1]])
-    np.testing.assert_allclose(v, np.linalg.solve(H, b), atol=1e-9)
+    assert_close(v, np.linalg.solve(H, b), atol=1e-9)
     assert res.loss_history.shape == (res.n_steps + 1,)
     assert np.all(np.diff(res.loss_history) <= 1e-15)  # monotone for step <= 1/L
 
@@ -49,7 +50,7 @@ def test_gradient_descent_armijo_from_a_too_large_initial_step():
     assert np.all(np.diff(res.loss_history) < 0)
     assert np.max(res.step_history) <= 10.0
     v = np.concatenate([res.params[0].ravel(), res.params[1]])
-    np.testing.assert_allclose(v, np.linalg.solve(H, b), atol=1e-6)
+    assert_close(v, np.linalg.solve(H, b), atol=1e-6)
 
 
 def test_gradient_descent_reports_divergence():
@@ -82,11 +83,11 @@ def test_adam_first_step_and_convergence():
     one = nm.adam(f, (x0, y0), lr=1e-3, max_steps=1)
     # First Adam step: m_hat = g, v_hat = g^2, so each entry moves by lr * |g|/(|g| + eps).
     _, gx, gy = f(x0, y0)
-    np.testing.assert_allclose(one.params[0], -1e-3 * gx / (np.abs(gx) + 1e-8), rtol=1e-12)
-    np.testing.assert_allclose(one.params[1], -1e-3 * gy / (np.abs(gy) + 1e-8), rtol=1e-12)
+    assert_close(one.params[0], -1e-3 * gx / (np.abs(gx) + 1e-8), rtol=1e-12)
+    assert_close(one.params[1], -1e-3 * gy / (np.abs(gy) + 1e-8), rtol=1e-12)
     res = nm.adam(f, (x0, y0), lr=0.02, max_steps=4000)
     v = np.concatenate([res.params[0].ravel(), res.params[1]])
-    np.testing.assert_allclose(v, np.linalg.solve(H, b), atol=1e-4)
+    assert_close(v, np.linalg.solve(H, b), atol=1e-4)
 
 
 @pytest.mark.parametrize("optimiser", ["gd", "adam"])

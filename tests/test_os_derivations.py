@@ -5,8 +5,9 @@ from the simulation (numerics), never from the printed formulas."""
 import numpy as np
 import pytest
 import sympy as sp
+from helpers import assert_close
 
-import derivations._os as dos
+import derivations
 import numerics as nm
 from derivations import d
 from theory._evaluate import evaluate
@@ -39,16 +40,16 @@ def test_unrolled_iterate_equals_the_real_rollout(kk):
         "S": sp.Matrix(S_),
         "w": sp.Matrix(m["w"]),
     }
-    derived = np.array(dos.os_iterate(kk).evaluate(vals, {d: dd}), dtype=float).ravel()
+    derived = np.array(derivations.os_iterate(kk).evaluate(vals, {d: dd}), dtype=float).ravel()
     V, W = nm.sparse_weights(m["Vt"], m["Wt"])
     real = nm.cot_rollout_naive(m["X"], m["X"] @ m["w"][:, 0], V, W, kk)[-1]
-    np.testing.assert_allclose(derived, real, rtol=1e-9)
-    at = np.array(dos.os_iterate_at(kk, vals), dtype=float).ravel()
-    np.testing.assert_allclose(at, real, rtol=1e-9)
+    assert_close(derived, real, rtol=1e-9)
+    at = np.array(derivations.os_iterate_at(kk, vals), dtype=float).ravel()
+    assert_close(at, real, rtol=1e-9)
 
 
 def test_appended_column_is_an_iterate_column():
-    x, y, wblk, c = dos.appended_column()
+    x, y, wblk, c = derivations.appended_column()
     assert not x.terms and not y.terms and (c - c.scalar(1)).is_zero()
     assert not {"Wp", "one_p"} & {letter.name for letter in wblk.letters()}
 
@@ -59,7 +60,7 @@ def test_exact_curvature_matches_finite_differences_of_the_real_gradient():
     wn = np.array([1.0, -2.0])
     Vn = rng.standard_normal((2, 2)) * 0.3
     Vq = sp.Matrix(2, 2, [sp.Rational(round(v * 1000), 1000) for v in Vn.ravel()])
-    r, J, H = dos.os_curvature_at(
+    r, J, H = derivations.os_curvature_at(
         3, Vq, sp.Matrix([[2, sp.Rational(1, 2)], [sp.Rational(1, 2), 1]]), sp.Matrix([1, -2])
     )
     data = nm.PromptData(Sn[None], wn[None], 5)
@@ -68,17 +69,17 @@ def test_exact_curvature_matches_finite_differences_of_the_real_gradient():
         return nm.os_loss_and_grad_sparse(data, t.reshape(2, 2), k=3)[1].ravel()
 
     Hn = nm.hessian_matrix(grad, np.array(Vq, dtype=float).ravel())
-    np.testing.assert_allclose(np.array(H, dtype=float), Hn, rtol=1e-5, atol=1e-6)
+    assert_close(np.array(H, dtype=float), Hn, rtol=1e-5, atol=1e-6)
     assert r != sp.zeros(2, 1)  # a generic point has a residual, and then H ≠ JᵀJ
     assert H != J.T * J
 
 
 def test_sft_loss_of_the_sparse_model_is_ck_times_a_fixed_loss():
     rho = sp.Symbol("rho_c", positive=True)
-    base = dos.sft_loss_sparse(0)
+    base = derivations.sft_loss_sparse(0)
     for kk in (1, 2):
         ck = sum(rho ** (2 * i) for i in range(kk + 1))
-        assert (dos.sft_loss_sparse(kk) - base.scale(ck)).simplified().is_zero()
+        assert (derivations.sft_loss_sparse(kk) - base.scale(ck)).simplified().is_zero()
 
 
 def test_matsum_expands_evaluates_and_prints():
@@ -90,7 +91,7 @@ def test_matsum_expands_evaluates_and_prints():
     A = rng.standard_normal((3, 3))
     B = np.eye(3) * 0.5
     val = evaluate(expr, {"Vt": A, "S": B}, {"k": 3, "d": 3})
-    np.testing.assert_allclose(val, np.eye(3) + A @ B + (A @ B) @ (A @ B))
+    assert_close(val, np.eye(3) + A @ B + (A @ B) @ (A @ B))
     assert r"\sum_{i=0}^{k - 1}" in to_latex(expr)
     with pytest.raises(ValueError, match="not integers"):
         expr.expanded()

@@ -4,6 +4,7 @@ loops. Expected values come from independent routes named in each test."""
 
 import numpy as np
 import pytest
+from helpers import assert_close, assert_invalid
 
 import numerics as nm
 
@@ -63,8 +64,8 @@ def test_per_prompt_and_chunking_agree():
     chunked = nm.os_loss_and_grad(data, V, W, k=3, batch_size=2)
     per = nm.os_loss_and_grad(data, V, W, k=3, per_prompt=True)
     for a, b, c in zip(agg, chunked, per, strict=True):
-        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
-        np.testing.assert_allclose(a, np.mean(c, axis=0), rtol=1e-12, atol=1e-14)
+        assert_close(a, b, rtol=1e-12, atol=1e-14)
+        assert_close(a, np.mean(c, axis=0), rtol=1e-12, atol=1e-14)
 
 
 def test_structured_sft_equals_reference_sft():
@@ -75,7 +76,7 @@ def test_structured_sft_equals_reference_sft():
         a = nm.sft_loss_and_grad_structured(data, V, W, eta=0.3, k=k)
         b = nm.sft_loss_and_grad(data, V, W, eta=0.3, k=k)
         for x, y in zip(a, b, strict=True):
-            np.testing.assert_allclose(x, y, rtol=1e-11, atol=1e-13)
+            assert_close(x, y, rtol=1e-11, atol=1e-13)
 
 
 @pytest.mark.parametrize("method", ["OS", "SFT"])
@@ -94,8 +95,8 @@ def test_sparse_kernels_are_the_pattern_blocks_of_the_full_gradient(method):
         a = nm.sft_loss_and_grad_sparse(data, Vt, Wt, eta=0.3, k=3)
         f = nm.sft_loss_and_grad(data, V, W, eta=0.3, k=3)
     assert a[0] == pytest.approx(f[0], rel=1e-12)
-    np.testing.assert_allclose(a[1], f[1][b.w, b.x], rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(a[2], f[2][b.x, b.w], rtol=1e-10, atol=1e-12)
+    assert_close(a[1], f[1][b.w, b.x], rtol=1e-10, atol=1e-12)
+    assert_close(a[2], f[2][b.x, b.w], rtol=1e-10, atol=1e-12)
 
 
 def test_one_step_test_errors_equal_twice_the_k1_os_loss():
@@ -103,7 +104,7 @@ def test_one_step_test_errors_equal_twice_the_k1_os_loss():
     data = _data(rng)
     V, W = _weights(rng, data.d)
     per = nm.os_loss_and_grad(data, V, W, k=1, per_prompt=True)[0]
-    np.testing.assert_allclose(nm.one_step_test_errors(data, V, W), 2 * per, rtol=1e-12)
+    assert_close(nm.one_step_test_errors(data, V, W), 2 * per, rtol=1e-12)
 
 
 def _quadratic(A):
@@ -121,10 +122,10 @@ def test_curvature_tools_on_a_known_quadratic():
     lg = _quadratic(A)
     theta = rng.standard_normal(5)
     v = rng.standard_normal(5)
-    np.testing.assert_allclose(
+    assert_close(
         nm.hessian_vector_product(lambda t: lg(t)[1], theta, v), A @ v, rtol=1e-8
     )
-    np.testing.assert_allclose(nm.hessian_matrix(lambda t: lg(t)[1], theta), A, atol=1e-8)
+    assert_close(nm.hessian_matrix(lambda t: lg(t)[1], theta), A, atol=1e-8)
     top, _, _ = nm.top_hessian_eigenvalue(lambda t: lg(t)[1], theta, rng, rtol=1e-10)
     assert top == pytest.approx(4.0, rel=1e-6)
     # GD on a quadratic diverges exactly for γ > 2/λ_max; over 50 steps a step a little above
@@ -155,8 +156,8 @@ def test_post_train_many_is_post_train_model_by_model():
             )
             for r, data in enumerate(datas):
                 V1, W1 = nm.post_train(data, V0, W0, rng=np.random.default_rng(r), **kw)
-                np.testing.assert_allclose(V[r], V1, rtol=1e-12, atol=1e-14)
-                np.testing.assert_allclose(W[r], W1, rtol=1e-12, atol=1e-14)
+                assert_close(V[r], V1, rtol=1e-12, atol=1e-14)
+                assert_close(W[r], W1, rtol=1e-12, atol=1e-14)
             if sparse:  # only Ṽ moves
                 mask_V, _ = nm.pattern_masks(d)
                 assert np.all(V[:, ~mask_V] == V0[~mask_V]) and np.all(W == W0)
@@ -182,8 +183,8 @@ def test_single_precision_training_tracks_double_precision():
         for dt in (np.float64, np.float32)
     ]
     assert out[1][0].dtype == np.float64
-    np.testing.assert_allclose(out[1][0], out[0][0], atol=1e-4)
-    np.testing.assert_allclose(out[1][1], out[0][1], atol=1e-4)
+    assert_close(out[1][0], out[0][0], atol=1e-4)
+    assert_close(out[1][1], out[0][1], atol=1e-4)
 
 
 def test_adam_epochs_and_zero_epochs():
@@ -242,6 +243,4 @@ BAD = [
 
 @pytest.mark.parametrize("call, match", BAD, ids=[m for _, m in BAD])
 def test_invalid_inputs_raise_one_line(call, match):
-    data = _data(np.random.default_rng(0))
-    with pytest.raises(ValueError, match=match):
-        call(data)
+    assert_invalid(call, _data(np.random.default_rng(0)), match=match)

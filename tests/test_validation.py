@@ -2,8 +2,9 @@
 
 import numpy as np
 import pytest
+from helpers import assert_invalid
 
-from theory import InvalidArgument, RunContext, get_claim, quantities, strategies
+from theory import RunContext, get_claim, quantities, strategies
 from theory._params import parse_matrix, random_covariance
 from theory._validation import check_covariance, check_eta, check_int
 
@@ -65,7 +66,4 @@ CASES = [
     "fn, kwargs, match", CASES, ids=[f"{c[0].__name__}-{i}" for i, c in enumerate(CASES)]
 )
 def test_invalid_input_raises_one_clear_line(fn, kwargs, match):
-    with pytest.raises(InvalidArgument, match=match) as info:
-        fn(**kwargs)
-    assert "\n" not in str(info.value)
-    assert isinstance(info.value, ValueError)
+    assert_invalid(fn, match=match, **kwargs)

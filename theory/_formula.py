@@ -17,8 +17,7 @@ import numpy as np
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from derivations import LETTERS, Bsym, d, eta, k, n
-from derivations._icl import sigma
+from derivations import LETTERS, Bsym, d, eta, k, n, sigma
 from theory._validation import InvalidArgument
 
 if TYPE_CHECKING:

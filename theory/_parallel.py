@@ -30,8 +30,8 @@ _WORKER_CACHE: dict = {}
 
 def run_unit(claim_id: str, tier: str, seed: int, alpha: float) -> tuple[list, float]:
     """Run the checks of the registered claim ``claim_id``; ``(evidence, seconds)``."""
+    from theory._collect import collect_evidence
     from theory._context import RunContext
-    from theory._runner import collect_evidence
     from theory.claims import get_claim
 
     ctx = RunContext(tier=tier, seed=seed, alpha=alpha, cache=_WORKER_CACHE)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import time
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from theory._claim import Check, Claim
+from theory._claim import Claim
+from theory._collect import collect_evidence
 from theory._context import RunContext
 from theory._verdict import (
-    CannotExpress,
     Evidence,
     Outcome,
     Verdict,
@@ -107,45 +106,6 @@ def _evidence_numbers(e: Evidence) -> str:
     if e.statistical and e.z is not None:
         return f"z = {e.z:.3g}, p_adj = {e.p_adjusted:.2g}" + (f" ({e.detail})" if e.detail else "")
     return e.detail or str(e.measured)
-
-
-def collect_evidence(
-    claim: Claim, ctx: RunContext, checks: Sequence[Check] | None = None
-) -> list[Evidence]:
-    """The evidence of every check of ``claim`` (or of ``checks``), statistical records left
-    pending. A check that raises is recorded as *undecided* evidence carrying the error, so
-    one broken check makes its claim inconclusive instead of aborting the run; a check that
-    raises :class:`CannotExpress` makes it "cannot express"."""
-    evidence: list[Evidence] = []
-    for chk in claim.checks if checks is None else checks:
-        try:
-            produced = chk.run(claim, ctx)
-            for e in produced:
-                e.check = chk.name
-            evidence.extend(produced)
-        except CannotExpress as exc:
-            evidence.append(
-                Evidence(
-                    kind="cannot_express",
-                    label=f"check {chk.name} cannot express the claim",
-                    check=chk.name,
-                    outcome=Outcome.UNDECIDED,
-                    detail=str(exc),
-                )
-            )
-            break  # the verdict is "cannot express" whatever the other checks say
-        except Exception as exc:
-            evidence.append(
-                Evidence(
-                    kind="error",
-                    label=f"check {chk.name} raised",
-                    check=chk.name,
-                    outcome=Outcome.UNDECIDED,
-                    detail=f"{type(exc).__name__}: {exc}",
-                    params={"traceback": traceback.format_exc(limit=3)},
-                )
-            )
-    return evidence
 
 
 def judge(claim: Claim, evidence: list[Evidence], ctx: RunContext) -> Verdict:

@@ -2,7 +2,9 @@
 
 Every failure raises :class:`InvalidArgument` (a ``ValueError``) whose message is one line
 naming the parameter, its value and the valid range, e.g. ``n=0 is invalid: n must be an
-integer >= 1``. The CLI prints that line and exits with status 2.
+integer >= 1``. The CLI prints that line and exits with status 2. ``InvalidArgument`` itself
+is defined once, in :mod:`numerics` (the bottom layer), and re-exported here and by
+:mod:`derivations`: one class for every package.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import math
 from collections.abc import Iterable
 
 import numpy as np
+
+from numerics import InvalidArgument
 
 __all__ = [
     "InvalidArgument",
@@ -21,10 +25,6 @@ __all__ = [
     "check_int",
     "check_probability",
 ]
-
-
-class InvalidArgument(ValueError):
-    """An argument outside its valid range (one-line message: name, value, valid range)."""
 
 
 def _fmt(value: object) -> str:

@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations import LETTERS, Bsym, d, eta, k, n
-from derivations._icl import sigma
+from derivations import LETTERS, Bsym, d, eta, k, n, sigma
 from theory._spectral import LambdaMax, LambdaMinPlus
 
 __all__ = [

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from .._validation import InvalidArgument
+
 __all__ = ["GPT2", "GPT2Config"]
 
 
@@ -46,9 +48,9 @@ class GPT2Config:
         for name in ("d", "n_layer", "n_head", "width", "max_len", "mlp_ratio"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-                raise ValueError(f"{name} must be an integer >= 1, got {name}={v!r}")
+                raise InvalidArgument(f"{name} must be an integer >= 1, got {name}={v!r}")
         if self.width % self.n_head:
-            raise ValueError(
+            raise InvalidArgument(
                 f"width must be divisible by n_head, got width={self.width}, "
                 f"n_head={self.n_head}"
             )
@@ -115,7 +117,7 @@ class GPT2(nn.Module):
     def forward(self, Z: torch.Tensor) -> torch.Tensor:
         _, t, D = Z.shape
         if self.cfg.token_dim != D or t > self.cfg.max_len:
-            raise ValueError(
+            raise InvalidArgument(
                 f"tokens must have shape (batch, T <= {self.cfg.max_len}, "
                 f"{self.cfg.token_dim}), got {tuple(Z.shape)}"
             )

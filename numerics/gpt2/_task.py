@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from .._validation import InvalidArgument
 from ._model import GPT2, GPT2Config
 
 __all__ = [
@@ -89,12 +90,14 @@ def sample_prompts(C: np.ndarray, n: int, B: int, gen: torch.Generator) -> Promp
     so a singular C is fine), g, :math:`w^*` standard normal from ``gen``; noiseless labels."""
     C = np.asarray(C, dtype=np.float64)
     if C.ndim != 2 or C.shape[0] != C.shape[1]:
-        raise ValueError(f"C must be a square matrix, got shape {C.shape}")
+        raise InvalidArgument(f"C must be a square matrix, got shape {C.shape}")
     if n < 1 or B < 1:
-        raise ValueError(f"n and B must be >= 1, got n={n}, B={B}")
+        raise InvalidArgument(f"n and B must be >= 1, got n={n}, B={B}")
     lam, U = np.linalg.eigh(C)
     if lam.min() < -1e-10 * max(1.0, lam.max()):
-        raise ValueError(f"C must be positive semi-definite, got smallest eigenvalue {lam.min()}")
+        raise InvalidArgument(
+            f"C must be positive semi-definite, got smallest eigenvalue {lam.min()}"
+        )
     L = torch.tensor(U * np.sqrt(np.clip(lam, 0, None)), dtype=torch.float32)
     d = C.shape[0]
     g = torch.randn(B, n, d, generator=gen)
@@ -109,9 +112,7 @@ def tokens(p: Prompts, iterates: torch.Tensor) -> torch.Tensor:
     B, n, d = p.X.shape
     j = iterates.shape[1]
     data = torch.cat([p.X, p.y[..., None], p.X.new_zeros(B, n, d + 1)], dim=2)
-    its = torch.cat(
-        [p.X.new_zeros(B, j, d + 1), iterates, p.X.new_ones(B, j, 1)], dim=2
-    )
+    its = torch.cat([p.X.new_zeros(B, j, d + 1), iterates, p.X.new_ones(B, j, 1)], dim=2)
     return torch.cat([data, its], dim=1)
 
 
@@ -220,7 +221,7 @@ def post_train(
     minibatches of ``min(batch, B)`` prompts of the fixed set ``data`` (B prompts; each epoch a
     fresh permutation drawn from ``seed``). Returns (model, loss per step)."""
     if method not in ("SFT", "OS"):
-        raise ValueError(f"method must be 'SFT' or 'OS', got method={method!r}")
+        raise InvalidArgument(f"method must be 'SFT' or 'OS', got method={method!r}")
     model = copy.deepcopy(model)
     gen = torch.Generator().manual_seed(seed)
     B = len(data)

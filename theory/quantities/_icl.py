@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import numpy as np
 
-import derivations._icl as di
+import derivations
 import numerics
 from theory._params import random_covariance, random_matrix
 from theory._validation import check_int
@@ -49,10 +49,10 @@ class ICLRisk(Quantity):
         self.explicit_dims = (1, 2) if steps <= 2 else (1,)
 
     def derive(self):
-        return di.icl_risk(self.steps, self.query, self.noise)
+        return derivations.icl_risk(self.steps, self.query, self.noise)
 
     def derive_explicit(self, d: int):
-        return di.icl_risk_explicit(d, self.steps, self.query, self.noise)
+        return derivations.icl_risk_explicit(d, self.steps, self.query, self.noise)
 
     def make_point(self, d, n, matrices, rng, label="user point"):
         pt = Quantity.make_point(self, d, n, matrices, rng, label)

@@ -6,8 +6,7 @@ from typing import ClassVar
 
 import numpy as np
 
-import derivations._lsa as dl
-import derivations._moments as dm
+import derivations
 import numerics
 from theory._params import random_covariance, random_matrix
 from theory._validation import InvalidArgument
@@ -50,10 +49,10 @@ class NextIterate(Quantity):
         return Point(label, d, n, mats)
 
     def derive(self):
-        return dl.next_iterate()
+        return derivations.next_iterate()
 
     def derive_explicit(self, d: int):
-        return dl.next_iterate_explicit(d)
+        return derivations.next_iterate_explicit(d)
 
     def points(self, rng, ctx):
         cases = [(1, 1, 0), (3, 7, 1), (6, 50, 3), (2, 2, 5)]
@@ -95,10 +94,10 @@ class OneStepTestError(Quantity):
     letter_kinds: ClassVar[dict[str, str]] = {"Sigma": "cov"}
 
     def derive(self):
-        return dm.one_step_test_error()
+        return derivations.one_step_test_error()
 
     def derive_explicit(self, d: int):
-        return dm.one_step_test_error_explicit(d)
+        return derivations.one_step_test_error_explicit(d)
 
     def points(self, rng, ctx):
         cases = [

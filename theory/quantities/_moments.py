@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import numpy as np
 
-import derivations._moments as dm
+import derivations
 import numerics
 from theory._params import random_covariance, random_matrix, random_symmetric
 from theory.quantities._base import Point, Quantity, SimulationResult
@@ -48,10 +48,10 @@ class WishartSandwich(Quantity):
     shape = "matrix"
 
     def derive(self):
-        return dm.wishart_sandwich()
+        return derivations.wishart_sandwich()
 
     def derive_explicit(self, d: int):
-        return dm.wishart_sandwich_explicit(d)
+        return derivations.wishart_sandwich_explicit(d)
 
     def points(self, rng, ctx):
         return [
@@ -91,10 +91,10 @@ class FrobeniusRisk(Quantity):
     letter_kinds: ClassVar[dict[str, str]] = {"Sigma": "cov"}
 
     def derive(self):
-        return dm.frobenius_risk()
+        return derivations.frobenius_risk()
 
     def derive_explicit(self, d: int):
-        return dm.frobenius_risk_explicit(d)
+        return derivations.frobenius_risk_explicit(d)
 
     def points(self, rng, ctx):
         return [
