@@ -44,8 +44,11 @@ def polyfit_wls(
     center: float = 0.0,
     width: float = 1.0,
 ) -> PolyFit:
-    """Weighted least-squares polynomial of ``degree`` (module docstring); standard errors
-    must be positive (a zero one is floored at ``1e-300``)."""
+    r"""Weighted least-squares polynomial of ``degree``: the coefficients β minimising
+    :math:`\sum_i \big((y_i - \sum_k \beta_k u_i^k)/\mathrm{se}_i\big)^2`,
+    :math:`u = (x - \text{center})/\text{width}`, with covariance
+    :math:`(X^\top W X)^{-1}`, :math:`W = \operatorname{diag}(\mathrm{se}^{-2})` (module
+    docstring); standard errors must be positive (a zero one is floored at ``1e-300``)."""
     x, y, se = (np.asarray(a, float).ravel() for a in (x, y, se))
     if not (len(x) == len(y) == len(se)) or len(x) < degree + 1:
         raise ValueError(f"need at least {degree + 1} points of equal length, got {len(x)}")
