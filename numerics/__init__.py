@@ -89,6 +89,7 @@ from ._os import (
     sft_loss_and_grad_structured,
     top_hessian_eigenvalue,
 )
+from ._ridders import ridders_derivative
 from ._sampling import covariance_sqrt, sample_features, sample_tasks, sample_wishart
 from ._sft import (
     NewtonResult,
@@ -179,6 +180,7 @@ __all__ = [
     "projector_block_traces",
     "pseudo_inverse_traces",
     "resolvent_cross_trace",
+    "ridders_derivative",
     "ridge_path",
     "rng_normals_per_s",
     "run_benchmark",

@@ -1,13 +1,12 @@
 """Every registered claim: its documented verdict, across seeds; every deliberately wrong
 variant refuted by every check that reads the formula (one registry, one parametrized test)."""
 
-import importlib
-
 import numpy as np
 import pytest
 
 from theory import RunContext, Verdict, all_claims, run_claims
 from theory._verdict import Outcome
+from theory.claims import section_claims
 from theory.checks._training import PATTERN, FixedPointUniqueness, SparsityPattern
 
 CLAIMS = all_claims()
@@ -17,7 +16,7 @@ SHARED: dict = {}
 MULTI_SEED = {
     c.id
     for m in ("model", "gaussian_moments", "post_test_error")
-    for c in importlib.import_module(f"theory.claims.{m}").CLAIMS
+    for c in section_claims(m)
 }
 
 

@@ -195,7 +195,7 @@ def test_ridders_derivative_is_exact_where_a_fixed_step_is_not():
     """A degree-22 polynomial (the shape of a k = 10 rollout loss): a central difference at
     h = 1e-6 is off by ~2e-6 relative, Ridders' extrapolation by < 1e-9, and its own error
     estimate covers the true error; a start so large that f overflows is discarded."""
-    from theory.checks._ridders import ridders_derivative
+    from numerics import ridders_derivative
 
     f = lambda t: (1.0 + 50.0 * t) ** 22 - 1000.0 * t  # noqa: E731
     exact = 22 * 50.0 - 1000.0

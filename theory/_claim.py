@@ -8,30 +8,16 @@ the same claim with another formula (:meth:`Claim.variant`).
 from __future__ import annotations
 
 import dataclasses
-from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from theory._check import Check
+
 if TYPE_CHECKING:
-    from theory._context import RunContext
-    from theory._verdict import Evidence
     from theory.quantities import Quantity
 
 __all__ = ["Check", "Claim"]
-
-
-class Check(ABC):
-    """One way of judging a claim; returns evidence records."""
-
-    name: str = "check"
-    #: False for checks whose evidence does not depend on the printed formula (they test the
-    #: model or the derivation itself); wrong variants of a claim must fail every other check.
-    uses_formula: bool = True
-
-    @abstractmethod
-    def run(self, claim: Claim, ctx: RunContext) -> list[Evidence]:
-        """Evidence for ``claim`` under ``ctx`` (statistical records left pending)."""
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,8 @@ from theory._evaluate import evaluate, evaluate_exact
 from theory._params import random_covariance, random_orthogonal
 from theory._stats import upper_tail_p
 from theory._verdict import Evidence, Outcome, z_test
-from theory.checks._sft_setup import gamma0, part, scope_if, vinf_derived, vinf_numeric
+from theory.checks._evidence import scope_if
+from theory.checks._sft_setup import gamma0, part, vinf_derived, vinf_numeric
 from theory.checks._symbolic import _short, exact_difference
 
 if TYPE_CHECKING:

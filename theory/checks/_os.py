@@ -23,12 +23,12 @@ import sympy as sp
 import derivations._os as dos
 import numerics
 from derivations import LETTERS, TracePoly, d, n
+from numerics import ridders_derivative
 from theory._claim import Check, Claim
 from theory._evaluate import evaluate, evaluate_exact
 from theory._matsum import at_steps
 from theory._params import random_covariance, random_matrix
 from theory._verdict import Evidence, Outcome
-from theory.checks._ridders import ridders_derivative
 from theory.checks._symbolic import _short
 
 if TYPE_CHECKING:

@@ -29,14 +29,8 @@ from theory._evaluate import evaluate_exact
 from theory._params import random_covariance, random_matrix
 from theory._stats import ols
 from theory._verdict import Evidence, Outcome, z_test
-from theory.checks._sft_setup import (
-    SFTData,
-    part,
-    scope_if,
-    sft_data,
-    t_interval,
-    vinf_derived,
-)
+from theory.checks._evidence import scope_if, t_interval
+from theory.checks._sft_setup import SFTData, part, sft_data, vinf_derived
 from theory.checks._symbolic import _short, exact_difference
 from theory.symbols import Gamma0, LambdaMax, LambdaMinPlus, Phi
 

@@ -24,9 +24,7 @@ __all__ = [
     "gamma0",
     "nearest_stationary_point",
     "part",
-    "scope_if",
     "sft_data",
-    "t_interval",
     "vinf_derived",
     "vinf_numeric",
 ]
@@ -155,24 +153,3 @@ def vinf_numeric(Amat: np.ndarray, Sigma0: np.ndarray, n: int, eta_value: float)
         evaluate(_VINF, {"A": Amat, "Sigma0": Sigma0}, {"n": n, "eta": eta_value, "d": d}),
         dtype=float,
     )
-
-
-def scope_if(claim: Any, name: str, inside: bool) -> str:
-    """``name`` when the evidence lies on the claim's declared sub-domain ``name`` (see
-    ``Claim.conditions``), else "" (general evidence; a wrong variant declares no conditions)."""
-    return name if inside and name in claim.conditions else ""
-
-
-def t_interval(est: float, se: float, dof: int, level: float = 0.95) -> tuple[float, float]:
-    r"""Two-sided ``level`` confidence interval :math:`\hat	heta \pm t_{
-    u, (1+level)/2}\,
-        \widehat{\mathrm{se}}` (Student t quantile by bisection on its tail); reported in the
-        detail of a rate fit (the decision itself is the fit's t-test, under Holm)."""
-    from theory._stats import upper_tail_p
-
-    target = (1 - level) / 2
-    lo, hi = 0.0, 1e3
-    for _ in range(100):
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if upper_tail_p(mid, dof) > target else (lo, mid)
-    return est - hi * se, est + hi * se

@@ -23,7 +23,7 @@ from theory._evaluate import evaluate, evaluate_exact
 from theory._params import random_covariance, random_matrix
 from theory._stats import ols
 from theory._verdict import Evidence, Outcome, z_test
-from theory.checks._sft_setup import t_interval
+from theory.checks._evidence import t_interval
 from theory.checks._symbolic import _short, exact_difference
 
 if TYPE_CHECKING:
