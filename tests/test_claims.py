@@ -6,8 +6,8 @@ import pytest
 
 from theory import RunContext, Verdict, all_claims, run_claims
 from theory._verdict import Outcome
-from theory.claims import section_claims
 from theory.checks._training import PATTERN, FixedPointUniqueness, SparsityPattern
+from theory.claims import section_claims
 
 CLAIMS = all_claims()
 #: simulations shared by a claim and its wrong variants (same seed, same data)

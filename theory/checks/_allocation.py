@@ -54,7 +54,7 @@ def post_test_error(V: np.ndarray, Sigma: np.ndarray, n_test: int) -> float:
     r"""Exact one-step post-test error :math:`E\|\hat w - w^*\|^2` of weights
     :math:`\tilde V` on prompts :math:`x \sim N(0, \Sigma)` of length n: the right side of the
     confirmed ``lemma_A1`` (= Prop 5.1) with :math:`A = \tilde V`, evaluated in float64."""
-    from theory.claims.gaussian_moments import lemma_A1
+    from theory.claims.gaussian_moments.lemma_A1 import lemma_A1
 
     return float(
         evaluate(lemma_A1.formula, {"A": V, "Sigma": Sigma}, {"n": n_test, "d": V.shape[0]})
@@ -320,7 +320,7 @@ class OptimalASymbolic(Check):
     @staticmethod
     def stationary_points(rho: sp.Expr) -> list[sp.Expr]:
         """Positive stationary points c*(n) of the exact error along A = c·diag(ρ + 1, 0)."""
-        from theory.claims.gaussian_moments import lemma_A1
+        from theory.claims.gaussian_moments.lemma_A1 import lemma_A1
 
         c = sp.Symbol("c", positive=True)
         S0, D = sp.diag(rho, 1), sp.diag(1, 0)
@@ -681,7 +681,7 @@ class InsightExact(Check):
     @staticmethod
     def exact_errors(rho: sp.Expr, m: int, r: sp.Expr, nn: int, dd: int = 10) -> dict:
         """Exact population post-test errors of both arms (η = 1/5, rational arithmetic)."""
-        from theory.claims.gaussian_moments import lemma_A1
+        from theory.claims.gaussian_moments.lemma_A1 import lemma_A1
 
         e_ = sp.Rational(1, 5)
         a = e_ * (rho + 1)

@@ -1,0 +1,11 @@
+r"""Gaussian moment lemmas: the Wishart moment (the authors' earlier Lemma A.2) and Lemma A.1,
+in both printed forms.
+
+One claim per module, in ``ORDER``; a new public module is picked up after them
+(see :mod:`theory.claims`)."""
+
+ORDER = (
+    "wishart_moment",
+    "lemma_A1",
+    "lemma_A1_proof_line",
+)
