@@ -6,8 +6,9 @@ import pytest
 
 from theory import RunContext, Verdict, all_claims, run_claims
 from theory._verdict import Outcome
-from theory.checks._training import PATTERN, FixedPointUniqueness, SparsityPattern
 from theory.claims import section_claims
+from theory.claims.model._pattern import PATTERN, SparsityPattern
+from theory.claims.model.pretrain_fixed_point import FixedPointUniqueness
 
 CLAIMS = all_claims()
 #: simulations shared by a claim and its wrong variants (same seed, same data)
@@ -149,8 +150,10 @@ def test_uniqueness_check_fails_for_singular_covariance():
 
 def test_finite_b_check_passes_where_the_pattern_is_truly_kept():
     """Rows x, y, const of V never receive gradient (their residual is 0) even at finite B."""
-    from theory.checks._training import PatternFiniteB
-    from theory.claims.model import sparsity_preserved_finite_B
+    from theory.claims.model.sparsity_preserved_finite_B import (
+        PatternFiniteB,
+        sparsity_preserved_finite_B,
+    )
 
     rows = frozenset(f"V{i}{j}" for i in "124" for j in "1234")
     kept = sparsity_preserved_finite_B.with_formula(SparsityPattern(rows, ("finite_B",)))
@@ -165,7 +168,7 @@ def test_paired_check_rejects_a_wrong_pairing(monkeypatch):
     """The paired check is formula-independent; its wrong variant is a wrong model identity:
     pair ‖ŵ − w*‖² with ‖I + SṼ‖_F² (wrong order) instead of ‖I + ṼS‖_F²."""
     import numerics
-    from theory.claims.post_test_error import PairedForwardVsFrobenius, prop_5_1
+    from theory.claims.post_test_error.prop_5_1 import PairedForwardVsFrobenius, prop_5_1
 
     real = numerics.one_step_error_paired_samples
 

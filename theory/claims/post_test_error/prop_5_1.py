@@ -1,4 +1,4 @@
-"""§5: the post-test error of one LSA step (Proposition 5.1)."""
+r"""Claim ``prop_5_1``: the post-test error of one LSA step, with its checks."""
 
 from __future__ import annotations
 
@@ -64,7 +64,10 @@ class PairedForwardVsFrobenius(Check):
 
 
 _POP = sp.Trace((I + Vt * Sigma) * (I + Vt * Sigma).T)
+
+
 _CORR = sp.Trace(Vt * Sigma**2 * Vt.T) + sp.Trace(Vt * Sigma * Vt.T) * sp.Trace(Sigma)
+
 
 prop_5_1 = Claim(
     id="prop_5_1",
@@ -83,6 +86,5 @@ prop_5_1 = Claim(
     },
 )
 
-CLAIMS = (prop_5_1,)
 
-__all__ = ["CLAIMS", "PairedForwardVsFrobenius"]
+CLAIMS = (prop_5_1,)
