@@ -18,8 +18,8 @@ from theory.checks._allocation import (
     offu_evidence,
     post_test_error,
 )
-from theory.checks._sft import conditions_evidence
 from theory.claims import data_allocation, sft
+from theory.claims.sft.thm_4_1 import conditions_evidence
 from theory.symbols import LambdaMax, LambdaMinPlus, Phi, k
 
 

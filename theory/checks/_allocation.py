@@ -26,8 +26,8 @@ from theory._params import random_covariance, random_orthogonal
 from theory._stats import upper_tail_p
 from theory._verdict import Evidence, Outcome, z_test
 from theory.checks._evidence import scope_if
-from theory.checks._sft_setup import gamma0, part, vinf_derived, vinf_numeric
 from theory.checks._symbolic import _short, exact_difference
+from theory.claims.sft._data import gamma0, part, vinf_derived, vinf_numeric
 
 if TYPE_CHECKING:
     from theory._context import RunContext

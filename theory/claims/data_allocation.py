@@ -18,7 +18,7 @@ from theory.checks._allocation import (
     OptimalASymbolic,
     PostTestWitness,
 )
-from theory.checks._sft_setup import vinf_derived
+from theory.claims.sft._data import vinf_derived
 from theory.symbols import A, Delta, Gamma0, I, Sigma0, eta, n, pinv
 
 #: the projector on U = range(Δ)

@@ -1,6 +1,6 @@
-"""Shared set-up of the SFT checks: simulated post-training data sets, evaluation of the parts
+r"""Shared set-up of the SFT checks: simulated post-training data sets, evaluation of the parts
 of a printed formula at such a data set, and the derived population limit
-:math:`\\tilde V_\\infty` of Proposition 4.3 as a sympy expression."""
+:math:`\tilde V_\infty` of Proposition 4.3 as a sympy expression."""
 
 from __future__ import annotations
 
@@ -18,16 +18,6 @@ from theory.symbols import A, Gamma0, pinv
 
 if TYPE_CHECKING:
     from theory._context import RunContext
-
-__all__ = [
-    "SFTData",
-    "gamma0",
-    "nearest_stationary_point",
-    "part",
-    "sft_data",
-    "vinf_derived",
-    "vinf_numeric",
-]
 
 
 def gamma0(Sigma0: np.ndarray, n: int) -> np.ndarray:
