@@ -11,14 +11,10 @@ from theory import RunContext
 from theory._evaluate import evaluate, evaluate_exact
 from theory._latex import claim_latex
 from theory._verdict import Outcome
-from theory.checks._allocation import (
-    PostTestWitness,
-    golden_min,
-    insight_arms,
-    offu_evidence,
-    post_test_error,
-)
 from theory.claims import data_allocation, sft
+from theory.claims.data_allocation._checks import golden_min, insight_arms, post_test_error
+from theory.claims.data_allocation.sec_5_1_optimal_A import PostTestWitness
+from theory.claims.data_allocation.sec_5_1_optimal_A_unrestricted import offu_evidence
 from theory.claims.sft.thm_4_1 import conditions_evidence
 from theory.symbols import LambdaMax, LambdaMinPlus, Phi, k
 
