@@ -30,7 +30,8 @@ import numpy as np
 
 from theory._claim import Check, Claim
 from theory._verdict import CannotExpress, Evidence, Outcome
-from theory.checks._os_trends import FIG4_TRENDS, trend_statistics
+from theory.claims.outcome_supervision._trends import trend_statistics
+from theory.claims.outcome_supervision.fig_4 import FIG4_TRENDS
 
 if TYPE_CHECKING:
     from theory._context import RunContext

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from theory.checks._os_trends import FIG4_TRENDS, fig4_results, trend_statistics
+from theory.claims.outcome_supervision._trends import fig4_results, trend_statistics
+from theory.claims.outcome_supervision.fig_4 import FIG4_TRENDS
 from theory.figures import require_matplotlib
 from theory.figures._output import save_figure
 

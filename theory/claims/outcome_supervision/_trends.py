@@ -51,38 +51,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-import derivations._os as dos
 import numerics
 from theory._claim import Check, Claim
 from theory._stats import upper_tail_p
-from theory._verdict import Evidence, Outcome
+from theory._verdict import Evidence
 
 if TYPE_CHECKING:
     from theory._context import RunContext
 
-__all__ = [
-    "FIG4_TRENDS",
-    "FLAT_MARGIN",
-    "Fig4Setting",
-    "SFTScaleInvariance",
-    "TrendCheck",
-    "fig4_results",
-    "fig4_setting",
-    "trend_statistics",
-]
 
 #: |slope of log error on log x| below which a curve counts as flat (≈ 3.5 % per doubling)
 FLAT_MARGIN = 0.05
-
-#: What Figure 4 asserts: (method, swept parameter) -> shape of the test error.
-FIG4_TRENDS: dict[tuple[str, str], str] = {
-    ("SFT", "B"): "falls_then_rises",
-    ("SFT", "n"): "falls_then_rises",
-    ("SFT", "k"): "flat",
-    ("OS", "B"): "decreasing",
-    ("OS", "n"): "decreasing",
-    ("OS", "k"): "increasing",
-}
 
 
 @dataclass(frozen=True)
@@ -426,38 +405,3 @@ class TrendCheck(Check):
                     )
                 )
         return out
-
-
-class SFTScaleInvariance(Check):
-    r"""Exact: for the sparse weights (W̃ = I) the SFT loss derived from the forward pass with
-    teacher forcing is :math:`c_k\,L_1` with :math:`c_k = \sum_{i=0}^k \rho_c^{2i}` and
-    :math:`L_1` independent of k (checked for k = 1..4), so Adam — invariant to a constant
-    rescaling of the loss up to its ε — follows the same trajectory for every k: the sparse
-    model's SFT test error cannot depend on k."""
-
-    name = "sft_scale_invariance"
-    uses_formula = False
-
-    def run(self, claim: Claim, ctx: RunContext) -> list[Evidence]:
-        import sympy as sp
-
-        rho = sp.Symbol("rho_c", positive=True)
-        base = dos.sft_loss_sparse(0)
-        bad = []
-        for kk in (1, 2, 3, 4):
-            ck = sum(rho ** (2 * i) for i in range(kk + 1))
-            if not (dos.sft_loss_sparse(kk) - base.scale(ck)).simplified().is_zero():
-                bad.append(kk)
-        letters = sorted({x.name for x in base.letters()})
-        return [
-            Evidence(
-                kind="symbolic",
-                label="sparse-model SFT loss = c_k · (a k-independent loss), k = 1..4",
-                outcome=Outcome.FAIL if bad else Outcome.PASS,
-                detail=(
-                    f"fails at k = {bad}"
-                    if bad
-                    else f"L_k = c_k L_0 exactly; L_0 = {base.simplified()} (letters {letters})"
-                ),
-            )
-        ]

@@ -23,7 +23,6 @@ import sympy as sp
 import derivations._os as dos
 import numerics
 from derivations import LETTERS, TracePoly, d, n
-from numerics import ridders_derivative
 from theory._claim import Check, Claim
 from theory._evaluate import evaluate, evaluate_exact
 from theory._matsum import at_steps
@@ -33,14 +32,6 @@ from theory.checks._symbolic import _short
 
 if TYPE_CHECKING:
     from theory._context import RunContext
-
-__all__ = [
-    "BPTTFiniteDifference",
-    "OSNumeric",
-    "OSUnrolledEveryD",
-    "OSUnrolledExplicit",
-    "os_points",
-]
 
 
 def _laurent_difference(a, b):
@@ -302,58 +293,3 @@ class OSNumeric(Check):
                 )
             )
         return out
-
-
-def fd_relative_error(pt: OSPoint, rng: np.random.Generator) -> tuple[float, float]:
-    """``(relative error, relative error estimate of the difference itself)`` of the
-    hand-written full-(V, W) gradient against the directional derivative of the real rollout
-    loss along a random direction, by Ridders' extrapolation of central differences (a fixed
-    step cannot serve every k: the k-step loss is a polynomial of degree 2k + 2 whose third
-    derivative grows quickly with k)."""
-    V, W = numerics.sparse_weights(pt.Vt, pt.Wt)
-    V = V + 0.05 * rng.standard_normal(V.shape)  # off the pattern: every block exercised
-    W = W + 0.05 * rng.standard_normal(W.shape)
-    data = numerics.PromptData.from_features(pt.X, pt.w)
-    _, dV, dW = numerics.os_loss_and_grad(data, V, W, k=pt.k)
-    E, F = rng.standard_normal(V.shape), rng.standard_normal(W.shape)
-
-    def f(t: float) -> float:  # a too-large start may overflow: Ridders' error estimate is
-        with np.errstate(over="ignore", invalid="ignore"):  # then infinite and it is not used
-            return numerics.os_loss(data, V + t * E, W + t * F, k=pt.k)
-
-    fd, fd_err = ridders_derivative(f)
-    an = float(np.sum(dV * E) + np.sum(dW * F))
-    scale = max(abs(fd), 1e-12)
-    return abs(fd - an) / scale, fd_err / scale
-
-
-@dataclass
-class BPTTFiniteDifference(Check):
-    r"""The witness itself: the hand-written gradient of the real OS loss (full V, W) agrees
-    with the directional derivative of :func:`numerics.os_loss` along random directions,
-    computed by Ridders' extrapolation of central differences (relative error
-    :math:`\le 10^{-5}`; the extrapolation's own error estimate is reported and is orders of
-    magnitude smaller)."""
-
-    tol: float = 1e-5
-    name: str = field(default="bptt_vs_finite_differences", init=False)
-    uses_formula: bool = field(default=False, init=False)
-
-    def run(self, claim: Claim, ctx: RunContext) -> list[Evidence]:
-        pts = ctx.cached(("os_points", True), lambda: os_points(ctx, True))
-        seed, rng = ctx.rng("os_fd")
-        errs, ests = zip(*(fd_relative_error(pt, rng) for pt in pts[:3]), strict=True)
-        worst = max(errs)
-        return [
-            Evidence(
-                kind="numeric",
-                label="hand-written gradient of the real rollout loss vs central finite "
-                "differences (full V, W, off the pattern)",
-                outcome=Outcome.PASS if worst <= self.tol else Outcome.FAIL,
-                measured=worst,
-                seed=seed,
-                detail=f"relative errors {', '.join(f'{e:.1e}' for e in errs)} "
-                f"(tolerance {self.tol:g}; Ridders' error estimates "
-                f"{', '.join(f'{e:.0e}' for e in ests)})",
-            )
-        ]

@@ -1,0 +1,30 @@
+r"""§6–§8: outcome supervision (the paper's stand-in for RL) — Proposition 6.1, the OS
+gradient and Hessian, the stability cliff (Insights 3–4, §7) and the LSA experiments of
+Figure 4.
+
+Formulas are per prompt (B = 1): the printed :math:`\frac1{2B}\sum_\tau` and
+:math:`\frac1B\sum_\tau` are means over prompts of these, and the numeric checks average the
+printed per-prompt value over real prompts.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+import derivations._os as dos
+from theory.symbols import I, S, Vt, w
+
+
+def _half_sq(P: sp.MatrixExpr) -> sp.Expr:
+    r""":math:`\frac12\|P w^*\|^2`, written :math:`\frac12\operatorname{tr}(P w w^\top P^\top)`."""
+    return sp.Trace(P * w * w.T * P.T) / 2
+
+
+_M = I + Vt * S
+
+
+def _d1_gauss_newton(kk: int = 3) -> sp.Expr:
+    from theory.claims.outcome_supervision._curvature import _d1_values, _v, _w
+
+    r = dos.os_iterate_at(kk, _d1_values())[0, 0] - _w
+    return sp.factor(sp.diff(r, _v) ** 2)
