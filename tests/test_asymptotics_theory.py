@@ -14,8 +14,8 @@ from derivations._asymptotics import ASYM
 from theory import RunContext
 from theory._verdict import Outcome, apply_holm
 from theory.checks import _figures_sft as ff
-from theory.checks._asymptotics import _wls_intercept, solve_equation_q
-from theory.claims.proportional_asymptotics import EQUATION
+from theory.claims.proportional_asymptotics._limits import _wls_intercept, solve_equation_q
+from theory.claims.proportional_asymptotics._setup import EQUATION
 
 
 def test_q_solver_branches_and_singularity():
@@ -137,9 +137,9 @@ def test_figure_benchmark_times_each_figure_against_its_target(tiny):
 
 def test_latex_covers_every_new_claim():
     from theory._latex import claim_latex
-    from theory.claims import figures_sft, proportional_asymptotics
+    from theory.claims import section_claims
 
-    for c in proportional_asymptotics.CLAIMS + figures_sft.CLAIMS:
+    for c in section_claims("proportional_asymptotics") + section_claims("figures_sft"):
         text = claim_latex(c)
         assert text.startswith(f"% {c.id}")
         if c.id not in {"fig_1", "fig_2", "insight_2", "insight_2_all_r", "fig_5"}:
@@ -164,7 +164,7 @@ class _Draws:
 def test_symbolic_limit_redraws_points_on_a_pole():
     """β = 70/70 = 1 is a pole of T_inv (β > 1); the point is drawn again, not a crash (seed 3
     once drew it), and a wrong expression is still rejected at the next point."""
-    from theory.checks._asymptotics import SymbolicLimit
+    from theory.claims.proportional_asymptotics._limits import SymbolicLimit
 
     chk = SymbolicLimit(derive=lambda: {}, n_points=1)
     b = ASYM.beta
@@ -225,9 +225,10 @@ def test_the_corrections_listed_in_thm_B1s_notes_are_all_it_needs():
     With exactly those, printed = derived on both branches; without the Σ one, not."""
     import dataclasses
 
-    import theory.claims.proportional_asymptotics as P
+    import theory.claims.proportional_asymptotics._setup as P
     from theory import run_claims
-    from theory.checks._asymptotics import SymbolicLimit, Term
+    from theory.claims.proportional_asymptotics._limits import SymbolicLimit, Term
+    from theory.claims.proportional_asymptotics.thm_B1 import derived_err, thm_B1
 
     def corrected(weights):
         return P._tvar(weights, t12=0) + P.T12 * (P.dtil[1] ** 2 - P.dtil[0] ** 2) * (
@@ -237,9 +238,9 @@ def test_the_corrections_listed_in_thm_B1s_notes_are_all_it_needs():
     def claim(tvs):
         F = P._F(P.BIAS, corrected(P.s), tvs, P.T_INV[0], P.T_INV_SIGMA[0])
         return dataclasses.replace(
-            P.thm_B1,
+            thm_B1,
             formula=P._formula({"Err": Term("err_first_order", F, P.F_ABOVE)}),
-            checks=(SymbolicLimit(derive=P.derived_err),),
+            checks=(SymbolicLimit(derive=derived_err),),
         )
 
     (good,) = run_claims([claim(corrected(P.Sig))], RunContext(seed=0))

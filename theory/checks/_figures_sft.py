@@ -660,7 +660,7 @@ class FirstOrderDistance(Check):
     uses_formula = False
 
     def run(self, claim: Claim, ctx: RunContext) -> list[Evidence]:
-        from theory.checks._asymptotics import AsymptoticPoint, simulate_point
+        from theory.claims.proportional_asymptotics._limits import AsymptoticPoint, simulate_point
 
         pts = [AsymptoticPoint(f"β=0.4, γ={g}", beta=0.4, gamma=g) for g in (0.6, 0.12)]
         res = {}

@@ -17,7 +17,6 @@ import math
 import numpy as np
 
 from theory._claim import Claim
-from theory.checks._asymptotics import AsymptoticPoint, evaluate_terms
 from theory.checks._figures_sft import (
     ETA,
     RHO,
@@ -35,7 +34,8 @@ from theory.checks._figures_sft import (
     TurningPointCheck,
     UShapeCheck,
 )
-from theory.claims.proportional_asymptotics import derived_err, thm_B1
+from theory.claims.proportional_asymptotics._limits import AsymptoticPoint, evaluate_terms
+from theory.claims.proportional_asymptotics.thm_B1 import derived_err, thm_B1
 
 __all__ = ["CLAIMS", "theory_curve"]
 
@@ -58,7 +58,7 @@ def theory_curve(d: int, m: int, n: int, r: float, Bs, *, which: str = "printed"
 
 @functools.cache
 def _derived_formula():
-    from theory.checks._asymptotics import AsymptoticFormula, Term
+    from theory.claims.proportional_asymptotics._limits import AsymptoticFormula, Term
 
     e = derived_err()["Err"]
     return AsymptoticFormula(

@@ -1,15 +1,5 @@
-r"""Checks of Proposition B.2: properties of the printed closed form F(β) of Theorem B.1.
-
-Symbolic (:class:`PropB2Symbolic`): every limit and derivative is taken by sympy on the printed
-F, with the other parameters set to random rationals (so each statement is decided exactly as
-a univariate limit): (i) :math:`(F(\beta) - F(\infty))(\beta - 1)` does not depend on β for
-β > 1 and :math:`T_{inv}/q` tends to a positive constant as q → ∞ (β → 1⁻);
-(ii) :math:`\lim_{q\to0} F = F(0)` printed, :math:`\lim_{r\to0} r^2(F(\infty) - F(0))` = the
-printed leading coefficient and :math:`r\,(F(\infty)-F(0)-\text{leading})` stays finite;
-(iii) :math:`\lim_{r\to0}\mathrm{Bias}'(0)` (derivative in β at 0 through dq/dβ).
-Numeric (:class:`PropB2Numeric`): the leading gap by a fit in r, F′(0) < 0 over a grid with
-μ1 ≥ ρ²/(1+ρ²) and small r, γ, and C2 > 0 (F decreasing for β > 1) over a grid.
-"""
+r"""Claim ``prop_B2`` (Appendices B–C, proportional asymptotics of SFT): the claim and what
+only it uses."""
 
 from __future__ import annotations
 
@@ -25,11 +15,27 @@ from derivations._asymptotics import ASYM as X
 from derivations._cache import disk_cache
 from theory._claim import Check, Claim
 from theory._verdict import Evidence, Outcome
+from theory.claims.proportional_asymptotics._setup import (
+    AUX,
+    BIAS,
+    EQUATION,
+    F_ABOVE,
+    F_BELOW,
+    T_VAR,
+    T_VAR_SIGMA,
+    Sig,
+    Sigma_bar,
+    a,
+    alpha,
+    delta,
+    dtil,
+    g,
+    mu,
+    s,
+)
 
 if TYPE_CHECKING:
     from theory._context import RunContext
-
-__all__ = ["PropB2Numeric", "PropB2Statements", "PropB2Symbolic"]
 
 
 @dataclass(frozen=True)
@@ -137,14 +143,14 @@ def _lim_inf(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
     return _lim0(expr.xreplace({var: 1 / t}), t)
 
 
-def _beta_of_q(st: PropB2Statements) -> sp.Expr:
-    return _solve_first(st.equation, X.beta)
-
-
 @disk_cache
 def _solve_first(equation: sp.Expr, var: sp.Symbol) -> sp.Expr:
     """The first root ``sp.solve`` gives (seed-independent: cached on disk)."""
     return sp.solve(equation, var)[0]
+
+
+def _beta_of_q(st: PropB2Statements) -> sp.Expr:
+    return _solve_first(st.equation, X.beta)
 
 
 class PropB2Symbolic(Check):
@@ -346,3 +352,49 @@ class PropB2Numeric(Check):
             )
         )
         return out
+
+
+#: the printed objects, for other modules (prop_B2, figures)
+PRINTED = {
+    "equation": EQUATION,
+    "aux": AUX,
+    "F_below": F_BELOW,
+    "F_above": F_ABOVE,
+    "terms": {"bias": BIAS, "T_var": T_VAR, "T_var_Sigma": T_VAR_SIGMA},
+    "constants": {
+        "alpha": alpha,
+        "delta": delta,
+        "dtil": dtil,
+        "g": g,
+        "Sigma": Sig,
+        "s": s,
+        "Sigma_bar": Sigma_bar,
+        "mu": mu,
+        "a": a,
+    },
+}
+
+
+prop_B2 = Claim(
+    id="prop_B2",
+    reference="Proposition B.2",
+    statement="F(β) (Theorem B.1's right side): (i) F → ∞ as β → 1, F = C1 + C2/(β−1) "
+    "decreasing to F(∞) for β > 1; (ii) F(0) = Σ μ_k α_k² + γΣ̄ Σ μ_k Σ_k g_k², F(∞) − F(0) = "
+    "(η²/r²) μ2 (1 + γΣ̄) + O(1/r); (iii) μ1 ≥ ρ²/(1+ρ²), small r, γ ⇒ F′(0) < 0; "
+    "Bias′(0) → −α_1² + μ2/μ1 as r → 0",
+    formula=PropB2Statements.printed(PRINTED),
+    checks=(PropB2Symbolic(), PropB2Numeric()),
+    section="Appendix B",
+    quote="Proposition B.2: (i) F → ∞ as β → 1; for β > 1, F = C1 + C2/(β−1), strictly "
+    "decreasing to F(∞); (ii) F(0) = Σ_k μ_k α_k² + γ Σ̄ Σ_k μ_k Σ_k g_k² and F(∞) − F(0) = "
+    "(η²/r²) μ2 (1 + γ Σ̄) + O(1/r), so for small r > 0 the minimum is at β < 1; (iii) if "
+    "μ1 ≥ ρ²/(1+ρ²), then for small r and γ, F′(0) < 0; as r → 0, Bias′(0) → −α_1² + μ2/μ1",
+    notes="Properties of the printed closed form F; they do not depend on the cross-block T12 "
+    "terms that make thm_B1 fail (T12 = 0 at β = 0 and β ≥ 1), except (iii) through γ T_var,Σ′(0).",
+    lhs_latex=r"F(\infty) = \lim_{\beta\to\infty} F(\beta)",
+    derivation=lambda: PropB2Statements.derived_matrix(PRINTED),
+    wrong_variants={"gap_coefficient_2": PropB2Statements.printed(PRINTED, gap_factor=2)},
+)
+
+
+CLAIMS = (prop_B2,)

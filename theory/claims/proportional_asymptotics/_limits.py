@@ -40,18 +40,6 @@ from theory._verdict import Evidence, Outcome, z_test
 if TYPE_CHECKING:
     from theory._context import RunContext
 
-__all__ = [
-    "POINTS",
-    "AsymptoticFormula",
-    "AsymptoticPoint",
-    "LimitRate",
-    "SymbolicLimit",
-    "Term",
-    "evaluate_terms",
-    "finite_size_statistics",
-    "solve_equation_q",
-]
-
 
 @dataclass(frozen=True)
 class AsymptoticPoint:
@@ -156,6 +144,12 @@ def solve_equation_q(equation: sp.Expr, values: Mapping[str, float]) -> float:
     return math.exp(bisect_root(g, lo, hi, iters=80))
 
 
+def _num(expr: sp.Expr, vals: Mapping[str, float]) -> float:
+    """Value of ``expr`` (lambdified once, float64)."""
+    names, f = _lambdified(expr)
+    return float(f(*(float(vals[k]) for k in names)))
+
+
 def evaluate_terms(formula: AsymptoticFormula, pt: AsymptoticPoint) -> dict[str, float]:
     """The printed limits at ``pt`` (q from the printed equation, then the auxiliaries)."""
     vals: dict[str, float] = pt.values()
@@ -181,12 +175,6 @@ def evaluate_terms(formula: AsymptoticFormula, pt: AsymptoticPoint) -> dict[str,
         if expr is not None:
             out[name] = _num(expr, vals)
     return out
-
-
-def _num(expr: sp.Expr, vals: Mapping[str, float]) -> float:
-    """Value of ``expr`` (lambdified once, float64)."""
-    names, f = _lambdified(expr)
-    return float(f(*(float(vals[k]) for k in names)))
 
 
 # ------------------------------------------------------------------ simulation
