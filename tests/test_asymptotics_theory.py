@@ -139,7 +139,8 @@ def test_latex_covers_every_new_claim():
     from theory._latex import claim_latex
     from theory.claims import section_claims
 
-    for c in section_claims("proportional_asymptotics") + section_claims("figures_sft"):
+    figures = [c for c in section_claims("figures") if not c.id.startswith("fig_3_")]
+    for c in section_claims("proportional_asymptotics") + figures:
         text = claim_latex(c)
         assert text.startswith(f"% {c.id}")
         if c.id not in {"fig_1", "fig_2", "insight_2", "insight_2_all_r", "fig_5"}:
@@ -181,8 +182,7 @@ def test_first_order_distance_rejects_a_wrong_first_order_term(monkeypatch, fact
     """V_S alone (0·V_N), V_S − V_N and V_S + 3V_N all tighten with n too; only the right V_N
     beats V_S at the larger n."""
     import numerics
-    from theory.checks._figures_sft import FirstOrderDistance
-    from theory.claims.figures_sft import fig_5
+    from theory.claims.figures.fig_5 import FirstOrderDistance, fig_5
 
     real = numerics.first_order_weights
     ok = FirstOrderDistance().run(fig_5, RunContext(seed=0))
@@ -205,8 +205,7 @@ def test_first_order_distance_rejects_a_wrong_first_order_term(monkeypatch, fact
 def test_fig5_check_rejects_a_curve_off_by_half():
     """The bands of Fig. 5's visual claim ("closely": median gap 15 %) reject a curve 1.5× too
     high or 0.6× too low; finer errors of the curve are judged by thm_B1, not by the figure."""
-    from theory.checks._figures_sft import Fig5Check
-    from theory.claims.figures_sft import _fig5_curve, fig_5
+    from theory.claims.figures.fig_5 import Fig5Check, _fig5_curve, fig_5
 
     ok = Fig5Check(_fig5_curve).run(fig_5, RunContext(seed=0))
     apply_holm(ok, 1e-3)

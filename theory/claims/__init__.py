@@ -32,8 +32,7 @@ SECTIONS = (
     "sft",
     "data_allocation",
     "proportional_asymptotics",
-    "figures_sft",
-    "fig_3",
+    "figures",
 )
 
 

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from theory._runner import run_claims
-from theory.checks._fig3 import FIG3_TRENDS, fig3_results, panel_errors, unprinted
-from theory.claims.fig_3 import CLAIMS
+from theory.claims.figures._fig3 import FIG3_TRENDS, fig3_results, panel_errors, unprinted
+from theory.claims.figures.fig_3 import CLAIMS
 from theory.figures import require_matplotlib
 from theory.figures._output import save_figure
 

@@ -6,11 +6,91 @@ simulation (:func:`theory.checks._fig3.fig3_results`); the figure is drawn by
 
 from __future__ import annotations
 
-from theory._claim import Claim
-from theory._context import RunContext
-from theory.checks._fig3 import FIG3_TRENDS, Fig3Trend, fig3_setting, unprinted
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from theory._claim import Check, Claim
+from theory._context import RunContext
+from theory._verdict import Evidence, Outcome
+from theory.claims.figures._fig3 import (
+    FIG3_TRENDS,
+    fig3_results,
+    fig3_setting,
+    panel_errors,
+    trend_p_values,
+    unprinted,
+)
+
+if TYPE_CHECKING:
+    from theory._context import RunContext
 __all__ = ["CLAIMS"]
+
+
+def _describe(s: dict[str, Any]) -> str:
+    out = f"slope of log error on log x {s['slope']:+.3f} ± {s['se']:.3f}"
+    if "left_slope" in s:
+        out += (
+            f"; break at x = {s['break']:g}: left {s['left_slope']:+.3f} ± {s['left_se']:.3f}, "
+            f"right {s['right_slope']:+.3f} ± {s['right_se']:.3f}"
+        )
+    elif "break" in s:
+        out += f"; minimum at the end point x = {s['break']:g}"
+    return out + (
+        f"; p(statement) = {s['p_for']:.2g}, p(opposite) = {s['p_against']:.2g} "
+        f"({s['seeds']} seeds)"
+    )
+
+
+@dataclass
+class Fig3Trend(Check):
+    """One Figure 3 statement ``{(method, panel): shape}`` (the claim's formula) judged on the
+    shared runs: two pending "rate" records decided by Holm over the run — the test of the
+    statement itself (a rejection means not reproduced) and the test of its negation
+    (``reject_means="pass"``: a rejection supports the statement; otherwise undecided)."""
+
+    name: str = field(default="trend", init=False)
+
+    def run(self, claim: Claim, ctx: RunContext) -> list[Evidence]:
+        st, seeds, results = fig3_results(ctx)
+        out = []
+        for (method, panel), shape in claim.formula.items():
+            E = panel_errors(st, results, method, panel)
+            x = np.array(st.grid(panel), float)
+            s = trend_p_values(x, E, shape)
+            common = {
+                "params": {**st.to_json(), "method": method, "panel": panel, "x": x.tolist()},
+                "claimed": shape,
+                "measured": E.mean(0),
+                "stderr": E.std(0, ddof=1) / math.sqrt(len(seeds)),
+                "seed": seeds[0],
+                "n_samples": len(seeds),
+                "detail": _describe(s),
+            }
+            out.append(
+                Evidence(
+                    kind="rate",
+                    label=f"{method} test error vs {panel}: no significant opposite of {shape}",
+                    outcome=Outcome.PENDING,
+                    p_value=s["p_against"],
+                    **common,
+                )
+            )
+            out.append(
+                Evidence(
+                    kind="rate",
+                    label=f"{method} test error vs {panel}: {shape}, null 'not {shape}' "
+                    "(rejection supports)",
+                    outcome=Outcome.PENDING,
+                    p_value=s["p_for"],
+                    reject_means="pass",
+                    **common,
+                )
+            )
+        return out
+
 
 _QUICK = fig3_setting(RunContext(tier="quick"), device="cpu")
 _FULL = fig3_setting(RunContext(tier="full"), device="cpu")

@@ -21,30 +21,19 @@ otherwise it is undecided (inconclusive).
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from theory._claim import Check, Claim
-from theory._verdict import CannotExpress, Evidence, Outcome
+from theory._verdict import CannotExpress
 from theory.claims.outcome_supervision._trends import trend_statistics
 from theory.claims.outcome_supervision.fig_4 import FIG4_TRENDS
 
 if TYPE_CHECKING:
     from theory._context import RunContext
 
-__all__ = [
-    "FIG3_TRENDS",
-    "Fig3Setting",
-    "Fig3Trend",
-    "fig3_results",
-    "fig3_setting",
-    "trend_p_values",
-    "unprinted",
-]
 
 #: What Figure 3 asserts: the same six statements as Figure 4.
 FIG3_TRENDS: dict[tuple[str, str], str] = dict(FIG4_TRENDS)
@@ -229,6 +218,9 @@ def seconds_estimate(st: Fig3Setting) -> float:
     return st.seeds * (pre + sft + os_) / 3.5e10
 
 
+_MEMO: dict[Any, list[dict]] = {}
+
+
 def fig3_results(ctx: RunContext) -> tuple[Fig3Setting, list[int], list[dict]]:
     """The Figure 3 runs for every seed (cached per run: the figure and the six claims share
     them)."""
@@ -261,9 +253,6 @@ def fig3_results(ctx: RunContext) -> tuple[Fig3Setting, list[int], list[dict]]:
     return st, seeds, ctx.cached(("fig_3", "runs"), memo)
 
 
-_MEMO: dict[Any, list[dict]] = {}
-
-
 def panel_errors(st: Fig3Setting, results: list[dict], method: str, panel: str) -> np.ndarray:
     """Test errors (seeds, grid values) of one panel."""
     return np.array([[r[(method, *st.point(panel, x))] for x in st.grid(panel)] for r in results])
@@ -275,66 +264,3 @@ def trend_p_values(x: np.ndarray, errors: np.ndarray, shape: str) -> dict[str, A
     statement; rejecting it contradicts it). Nothing is decided here: Holm decides both."""
     s = trend_statistics(x, errors, shape)
     return s | {"p_for": float(s["p_confirm"]), "p_against": float(s["p_contradict"])}
-
-
-def _describe(s: dict[str, Any]) -> str:
-    out = f"slope of log error on log x {s['slope']:+.3f} ± {s['se']:.3f}"
-    if "left_slope" in s:
-        out += (
-            f"; break at x = {s['break']:g}: left {s['left_slope']:+.3f} ± {s['left_se']:.3f}, "
-            f"right {s['right_slope']:+.3f} ± {s['right_se']:.3f}"
-        )
-    elif "break" in s:
-        out += f"; minimum at the end point x = {s['break']:g}"
-    return out + (
-        f"; p(statement) = {s['p_for']:.2g}, p(opposite) = {s['p_against']:.2g} "
-        f"({s['seeds']} seeds)"
-    )
-
-
-@dataclass
-class Fig3Trend(Check):
-    """One Figure 3 statement ``{(method, panel): shape}`` (the claim's formula) judged on the
-    shared runs: two pending "rate" records decided by Holm over the run — the test of the
-    statement itself (a rejection means not reproduced) and the test of its negation
-    (``reject_means="pass"``: a rejection supports the statement; otherwise undecided)."""
-
-    name: str = field(default="trend", init=False)
-
-    def run(self, claim: Claim, ctx: RunContext) -> list[Evidence]:
-        st, seeds, results = fig3_results(ctx)
-        out = []
-        for (method, panel), shape in claim.formula.items():
-            E = panel_errors(st, results, method, panel)
-            x = np.array(st.grid(panel), float)
-            s = trend_p_values(x, E, shape)
-            common = {
-                "params": {**st.to_json(), "method": method, "panel": panel, "x": x.tolist()},
-                "claimed": shape,
-                "measured": E.mean(0),
-                "stderr": E.std(0, ddof=1) / math.sqrt(len(seeds)),
-                "seed": seeds[0],
-                "n_samples": len(seeds),
-                "detail": _describe(s),
-            }
-            out.append(
-                Evidence(
-                    kind="rate",
-                    label=f"{method} test error vs {panel}: no significant opposite of {shape}",
-                    outcome=Outcome.PENDING,
-                    p_value=s["p_against"],
-                    **common,
-                )
-            )
-            out.append(
-                Evidence(
-                    kind="rate",
-                    label=f"{method} test error vs {panel}: {shape}, null 'not {shape}' "
-                    "(rejection supports)",
-                    outcome=Outcome.PENDING,
-                    p_value=s["p_for"],
-                    reject_means="pass",
-                    **common,
-                )
-            )
-        return out
