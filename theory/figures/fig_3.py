@@ -1,8 +1,8 @@
 """Figure 3 (§8): post-test error of the GPT-2-style transformer after SFT and after OS against
 the number of prompts B, the prompt length n and the CoT length k (six panels, mean ± standard
-error over seeds). The runs are those of :func:`theory.checks._fig3.fig3_results`, shared with
-the six claims ``fig_3_*``; each panel title carries that claim's verdict (Holm over the six).
-"""
+error over seeds). The runs are those of :func:`theory.claims.figures._fig3.fig3_results`,
+shared with the six claims ``fig_3_*``; each panel title carries that claim's verdict (Holm over
+the six)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-r"""§5.1: which post-training data to choose — the error operator on U = range(Δ), the optimal
-post-training covariance, and Insight 1 (data aligned with Δ beats data pretraining covers)."""
+r"""What the §5.1 claims share: the projector on U = range(Δ), the printed on-U and off-U
+forms, the optimum A ≈ η(P_UΣ0P_U + Δ) and the displays of the derived counterparts."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 r"""Figure 3 (§8): the SFT and OS trends of Figure 4 on a nonlinear GPT-2-style transformer
-(:mod:`numerics.gpt2`), judged with the trend statistics of :mod:`theory.checks._os_trends`.
+(:mod:`numerics.gpt2`), judged with the trend statistics of
+:mod:`theory.claims.outcome_supervision._trends`.
 
 **Setting** (the paper prints the architecture, batch 64, 100 SFT steps, 12k OS steps,
 pretraining with k = 8, post-training and test with k = 3 and "curriculum"; everything else is
@@ -11,13 +12,13 @@ iterates); test: k = 3 rollout on ``n_test`` prompts of length n0 from Σ0 + Δ,
 ‖ŵ_3 − w*‖²/d. The k panel varies the post-training CoT length; the test is always k = 3.
 The three sweeps of a method share their centre run (B_fixed, n0, k_fixed).
 
-**Verdict of one statement** (from :func:`theory.checks._os_trends.trend_statistics` over the
-seeds): a statistical record (kind "rate", left pending) whose p-value is that of the
-*opposite* of the statement (a significant opposite trend; Holm over the run decides it, and a
-rejection makes the claim "not reproduced"), and a second pending record whose null is the
-statement's negation (``reject_means="pass"``): Holm's rejection of it supports the statement;
-otherwise it is undecided (inconclusive).
-"""
+**Verdict of one statement** (from
+:func:`theory.claims.outcome_supervision._trends.trend_statistics` over the seeds): a
+statistical record (kind "rate", left pending) whose p-value is that of the *opposite* of the
+statement (a significant opposite trend; Holm over the run decides it, and a rejection makes the
+claim "not reproduced"), and a second pending record whose null is the statement's negation
+(``reject_means="pass"``): Holm's rejection of it supports the statement; otherwise it is
+undecided (inconclusive)."""
 
 from __future__ import annotations
 

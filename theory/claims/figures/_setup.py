@@ -1,14 +1,16 @@
-r"""§5.2 and Appendix B: the qualitative statements of Figs. 1, 2 and 5 and Insight 2, as checked
-claims (statistical records decided by Holm over the run; see
-:mod:`theory.checks._figures_sft`). Every one is an *experiment* claim: the paper does not
-print every choice of its set-up (η for Figs. 1–2, the B and n grids, the sizes of the quick
-tier, what "closely" means), so a failure under our stated choices is "not reproduced".
-
-The figures themselves are drawn by :mod:`theory.figures.fig_1` etc. from the same cached
-simulations. η = 0.2 (not printed for Figs. 1–2).
-"""
+r"""What the claims of Figs. 1, 2 and 5 and Insight 2 share: Theorem B.1's curve
+(:func:`theory_curve`, also drawn by :mod:`theory.figures`) and the unprinted choices."""
 
 from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+
+from theory.claims.figures._sft_figures import ETA, RHO
+from theory.claims.proportional_asymptotics._limits import AsymptoticPoint, evaluate_terms
+from theory.claims.proportional_asymptotics.thm_B1 import derived_err, thm_B1
 
 _FIG1_UNPRINTED = {
     "η": "0.2 (not printed for Figs. 1–2; Fig. 5's value): could move the turning points and "
@@ -19,3 +21,31 @@ _FIG1_UNPRINTED = {
     "to 2000); the spike is located to ±5 % (the grid's neighbours of B = m, d)",
     "error scale": "per coordinate (÷ d), apparently the paper's",
 }
+
+
+@functools.cache
+def _derived_formula():
+    from theory.claims.proportional_asymptotics._limits import AsymptoticFormula, Term
+
+    e = derived_err()["Err"]
+    return AsymptoticFormula(
+        terms={"Err": Term("err_first_order", e["below"], e["above"])},
+        equation=thm_B1.formula.equation,
+        aux=thm_B1.formula.aux,
+    )
+
+
+def theory_curve(d: int, m: int, n: int, r: float, Bs, *, which: str = "printed") -> np.ndarray:
+    r"""Theorem B.1's limit at β = B/d, μ1 = m/d, γ = d/n (NaN at β = 1 and for r = 0, where
+    the closed form is undefined: δ̃_2 contains η/r). ``which="derived"`` uses our derived
+    terms instead of the printed ones (they differ below β = 1 through T_var, T_var,Σ)."""
+    formula = thm_B1.formula if which == "printed" else _derived_formula()
+    out = []
+    for B in Bs:
+        beta = B / d
+        if r <= 0 or math.isclose(beta, 1.0):
+            out.append(np.nan)
+            continue
+        pt = AsymptoticPoint("curve", beta=beta, mu1=m / d, rho=RHO, eta=ETA, r=r, gamma=d / n)
+        out.append(evaluate_terms(formula, pt)["Err"])
+    return np.asarray(out)

@@ -1,6 +1,6 @@
 r"""§8, Figure 3: the six SFT/OS trends of Figure 4 on a 12-layer, 8-head, width-256 GPT-2-style
 transformer (a smoke-scale model in the quick tier), one claim per statement. All six share one
-simulation (:func:`theory.checks._fig3.fig3_results`); the figure is drawn by
+simulation (:func:`theory.claims.figures._fig3.fig3_results`); the figure is drawn by
 :mod:`theory.figures.fig_3` from the same runs.
 """
 

@@ -3,7 +3,6 @@ checks written only for it."""
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -14,17 +13,15 @@ import numerics
 from theory._claim import Check, Claim
 from theory._stats import upper_tail_p
 from theory._verdict import Evidence
+from theory.claims.figures._setup import theory_curve
 from theory.claims.figures._sft_figures import (
-    ETA,
-    RHO,
     ExactLawSymbolic,
     FigureSetting,
     _p_greater,
     _records,
     figure_setting,
 )
-from theory.claims.proportional_asymptotics._limits import AsymptoticPoint, evaluate_terms
-from theory.claims.proportional_asymptotics.thm_B1 import derived_err, thm_B1
+from theory.claims.proportional_asymptotics._limits import AsymptoticPoint
 
 if TYPE_CHECKING:
     from theory._context import RunContext
@@ -189,7 +186,7 @@ class FirstOrderDistance(Check):
     uses_formula = False
 
     def run(self, claim: Claim, ctx: RunContext) -> list[Evidence]:
-        from theory.claims.proportional_asymptotics._limits import AsymptoticPoint, simulate_point
+        from theory.claims.proportional_asymptotics._limits import simulate_point
 
         pts = [AsymptoticPoint(f"β=0.4, γ={g}", beta=0.4, gamma=g) for g in (0.6, 0.12)]
         res = {}
@@ -216,34 +213,6 @@ class FirstOrderDistance(Check):
             min(1.0, len(p_against) * min(p_against)),
             detail="; ".join(rows),
         )
-
-
-@functools.cache
-def _derived_formula():
-    from theory.claims.proportional_asymptotics._limits import AsymptoticFormula, Term
-
-    e = derived_err()["Err"]
-    return AsymptoticFormula(
-        terms={"Err": Term("err_first_order", e["below"], e["above"])},
-        equation=thm_B1.formula.equation,
-        aux=thm_B1.formula.aux,
-    )
-
-
-def theory_curve(d: int, m: int, n: int, r: float, Bs, *, which: str = "printed") -> np.ndarray:
-    r"""Theorem B.1's limit at β = B/d, μ1 = m/d, γ = d/n (NaN at β = 1 and for r = 0, where
-    the closed form is undefined: δ̃_2 contains η/r). ``which="derived"`` uses our derived
-    terms instead of the printed ones (they differ below β = 1 through T_var, T_var,Σ)."""
-    formula = thm_B1.formula if which == "printed" else _derived_formula()
-    out = []
-    for B in Bs:
-        beta = B / d
-        if r <= 0 or math.isclose(beta, 1.0):
-            out.append(np.nan)
-            continue
-        pt = AsymptoticPoint("curve", beta=beta, mu1=m / d, rho=RHO, eta=ETA, r=r, gamma=d / n)
-        out.append(evaluate_terms(formula, pt)["Err"])
-    return np.asarray(out)
 
 
 def _fig5_curve(fs, n):

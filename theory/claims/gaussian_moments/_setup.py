@@ -1,5 +1,5 @@
-r"""Gaussian moment lemmas: the Wishart moment (the authors' earlier Lemma A.2) and Lemma A.1,
-in both printed forms."""
+r"""What the Gaussian moment claims share: their two checks and the population part of
+Lemma A.1."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
-r"""§6–§8: outcome supervision (the paper's stand-in for RL) — Proposition 6.1, the OS
-gradient and Hessian, the stability cliff (Insights 3–4, §7) and the LSA experiments of
-Figure 4.
+r"""What the §6–§8 outcome-supervision claims share: the printed per-prompt loss forms and
+the displays of the derived d = 1 gradient and Gauss–Newton Hessian.
 
 Formulas are per prompt (B = 1): the printed :math:`\frac1{2B}\sum_\tau` and
 :math:`\frac1B\sum_\tau` are means over prompts of these, and the numeric checks average the

@@ -4,9 +4,10 @@ terms, the two definitions of T_inv) and Proposition B.2.
 Every printed closed form is typed once below in the scalars of
 :data:`derivations._asymptotics.ASYM` (β, μ1, ρ, r, η, γ, q, w_k, T12, z, v). The regime:
 B/d → β, m/d → μ1, d/n → γ; :math:`a_1 = \eta(\rho+1)`, :math:`a_2 = r`. Checks:
-:class:`~theory.checks._asymptotics.SymbolicLimit` (printed = derived, exactly) and
-:class:`~theory.checks._asymptotics.LimitRate` (finite-d statistics at d on a geometric grid;
-the gap that does not shrink is tested).
+:class:`~theory.claims.proportional_asymptotics._limits.SymbolicLimit` (printed = derived,
+exactly) and :class:`~theory.claims.proportional_asymptotics._limits.LimitRate` (finite-d
+statistics at d on a geometric grid; the gap that does not shrink is tested). The printed forms
+are typed once in ``_setup.py``.
 
 
 One claim per module, in ``ORDER``; a new public module is picked up after them

@@ -1,13 +1,7 @@
-r"""Appendices B–C: the proportional asymptotics of SFT (Lemmas C.1–C.3, Theorem B.1 and its
-terms, the two definitions of T_inv) and Proposition B.2.
-
-Every printed closed form is typed once below in the scalars of
-:data:`derivations._asymptotics.ASYM` (β, μ1, ρ, r, η, γ, q, w_k, T12, z, v). The regime:
-B/d → β, m/d → μ1, d/n → γ; :math:`a_1 = \eta(\rho+1)`, :math:`a_2 = r`. Checks:
-:class:`~theory.checks._asymptotics.SymbolicLimit` (printed = derived, exactly) and
-:class:`~theory.checks._asymptotics.LimitRate` (finite-d statistics at d on a geometric grid;
-the gap that does not shrink is tested).
-"""
+r"""The printed closed forms of Appendices B–C, typed once, in the scalars of
+:data:`derivations._asymptotics.ASYM` (β, μ1, ρ, r, η, γ, q, w_k, T12, z, v), and their derived
+counterparts. The regime: B/d → β, m/d → μ1, d/n → γ; :math:`a_1 = \eta(\rho+1)`,
+:math:`a_2 = r`."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
-r"""§4: SFT post-training — Theorem 4.1 (the SFT minimiser nearest the initialisation),
-Theorem 4.2 (loss, gradient and the gradient-descent bound), Remark 4.1 (dependence on k) and
-Proposition 4.3 (the limit B → ∞)."""
+r"""What the §4 SFT claims share: M = ΦΦᵀ, the printed Ṽ* of (4.1) and the display of the
+derived nearest stationary point."""
 
 from __future__ import annotations
 
