@@ -13,7 +13,8 @@ import derivations._asymptotics as da
 from derivations._asymptotics import ASYM
 from theory import RunContext
 from theory._verdict import Outcome, apply_holm
-from theory.checks import _figures_sft as ff
+from theory.claims.figures import _sft_figures as ff
+from theory.claims.figures.fig_1 import _p_some_above
 from theory.claims.proportional_asymptotics._limits import _wls_intercept, solve_equation_q
 from theory.claims.proportional_asymptotics._setup import EQUATION
 
@@ -84,7 +85,7 @@ def test_figure_statements_are_p_values_for_holm():
     assert ff._p_greater(L[:, 1] - L[:, 0]) > 0.999
     assert ff._p_all_above(L, 0, [1, 3]) < 1e-10
     assert ff._p_all_above(L, 0, [1, 2, 3]) > 1e-6  # B_2 is not clearly below B_0
-    assert ff._p_some_above(L, 1, [0, 3]) < 1e-9 and ff._p_some_above(L, 0, [1, 3]) == 1.0
+    assert _p_some_above(L, 1, [0, 3]) < 1e-9 and _p_some_above(L, 0, [1, 3]) == 1.0
     pro, con = ff._records("x", 1e-9, 0.5)
     assert pro.reject_means == "pass" and con.reject_means == "fail"
     assert pro.outcome == con.outcome == Outcome.PENDING and pro.statistical
