@@ -1,5 +1,10 @@
-"""Ways of judging a claim. Each check returns evidence records (see :mod:`theory._verdict`)."""
+"""Generic witnesses: ways of judging a claim that several claims share (see README.md).
 
+Each check returns evidence records (see :mod:`theory._verdict`); a check written for one claim
+lives in that claim's file under :mod:`theory.claims`.
+"""
+
+from theory.checks._evidence import scope_if, short_text, t_interval
 from theory.checks._montecarlo import MonteCarloIdentity, NumericIdentity, simulated_points
 from theory.checks._symbolic import SymbolicIdentity, exact_difference
 
@@ -8,5 +13,8 @@ __all__ = [
     "NumericIdentity",
     "SymbolicIdentity",
     "exact_difference",
+    "scope_if",
+    "short_text",
     "simulated_points",
+    "t_interval",
 ]

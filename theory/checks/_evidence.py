@@ -1,12 +1,12 @@
 """Small helpers for building evidence records, shared by checks of several sections: the
-scope of a record on a claim's declared sub-domain, and a Student-t interval for a fit's
-detail line."""
+scope of a record on a claim's declared sub-domain, a Student-t interval for a fit's detail
+line, and an expression shortened for a detail line."""
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["scope_if", "t_interval"]
+__all__ = ["scope_if", "short_text", "t_interval"]
 
 
 def scope_if(claim: Any, name: str, inside: bool) -> str:
@@ -28,3 +28,9 @@ def t_interval(est: float, se: float, dof: int, level: float = 0.95) -> tuple[fl
         mid = (lo + hi) / 2
         lo, hi = (mid, hi) if upper_tail_p(mid, dof) > target else (lo, mid)
     return est - hi * se, est + hi * se
+
+
+def short_text(e: object, limit: int = 240) -> str:
+    """``str(e)``, cut to ``limit`` characters (an ellipsis marks the cut) for a detail line."""
+    s = str(e)
+    return s if len(s) <= limit else s[: limit - 1] + "…"

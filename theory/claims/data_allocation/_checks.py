@@ -19,12 +19,12 @@ import numpy as np
 import sympy as sp
 
 from derivations import d, eta, n
-from theory._claim import Check, Claim
+from theory._check import Check
+from theory._claim import Claim
 from theory._evaluate import evaluate, evaluate_exact
 from theory._params import random_covariance, random_orthogonal
 from theory._verdict import Evidence, Outcome
-from theory.checks._evidence import scope_if
-from theory.checks._symbolic import _short, exact_difference
+from theory.checks import exact_difference, scope_if, short_text
 from theory.claims.sft._data import part, vinf_derived, vinf_numeric
 
 if TYPE_CHECKING:
@@ -159,7 +159,9 @@ class OptimalASymbolic(Check):
             diff = exact_difference(printed, (limit * Mm).applyfunc(sp.simplify))
             ok = diff is None
             detail = f"c*(n) = {sp.factor(roots[0])} → {limit} as n → ∞; " + (
-                "printed optimum = lim c*(n)·M" if ok else f"printed − lim c*(n)·M = {_short(diff)}"
+                "printed optimum = lim c*(n)·M"
+                if ok
+                else f"printed − lim c*(n)·M = {short_text(diff)}"
             )
         return [
             Evidence(

@@ -11,7 +11,8 @@ import numpy as np
 import sympy as sp
 
 import numerics
-from theory._claim import Check, Claim
+from theory._check import Check
+from theory._claim import Claim
 from theory._stats import upper_tail_p
 from theory._verdict import Evidence
 from theory.claims.data_allocation._checks import (

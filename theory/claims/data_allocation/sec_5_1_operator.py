@@ -12,11 +12,11 @@ import sympy as sp
 
 import numerics
 from derivations import d, eta, n
-from theory._claim import Check, Claim
+from theory._check import Check
+from theory._claim import Claim
 from theory._evaluate import evaluate, evaluate_exact
 from theory._verdict import Evidence, Outcome, z_test
-from theory.checks._evidence import scope_if
-from theory.checks._symbolic import _short, exact_difference
+from theory.checks import exact_difference, scope_if, short_text
 from theory.claims.data_allocation._checks import U_INVARIANT, allocation_settings
 from theory.claims.data_allocation._setup import P_U
 from theory.claims.sft._data import gamma0, part, vinf_derived
@@ -79,7 +79,7 @@ class OperatorSymbolic(Check):
                     diff = exact_difference(lhs[idx], pr)
                     if diff is not None:
                         fails[idx].append(
-                            f"n={nn}, η={ee}: derived − printed has entry {_short(diff, 120)}"
+                            f"n={nn}, η={ee}: derived − printed has entry {short_text(diff, 120)}"
                         )
             where = "Σ0 leaves U invariant" if aligned else "generic Σ0"
             for idx, what in ((0, "P_U(I + Ṽ_∞Σ)P_U"), (1, "Ṽ_∞(I − P_U) = −Γ0⁻¹(I − P_U)")):

@@ -11,10 +11,11 @@ import numpy as np
 import sympy as sp
 
 import numerics
-from theory._claim import Check, Claim
+from theory._check import Check
+from theory._claim import Claim
 from theory._evaluate import evaluate
 from theory._verdict import Evidence, Outcome, z_test
-from theory.checks._evidence import scope_if
+from theory.checks import scope_if
 from theory.claims.data_allocation._checks import (
     SEC51_ETA,
     U_INVARIANT,

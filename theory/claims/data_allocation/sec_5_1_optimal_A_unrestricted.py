@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy as sp
 
-from theory._claim import Check, Claim
+from theory._check import Check
+from theory._claim import Claim
 from theory._verdict import Evidence, Outcome
 from theory.claims.data_allocation._checks import (
     SEC51_ETA,

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import numerics
-from theory._claim import Check, Claim
+from theory._check import Check
+from theory._claim import Claim
 from theory._stats import upper_tail_p
 from theory._verdict import Evidence, Outcome
 

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from theory._claim import Check, Claim
+from theory._check import Check
+from theory._claim import Claim
 from theory._verdict import Evidence, Outcome
 from theory.claims.figures._setup import _FIG1_UNPRINTED
 from theory.claims.figures._sft_figures import (

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from theory._claim import Check, Claim
+from theory._check import Check
+from theory._claim import Claim
 from theory._context import RunContext
 from theory._verdict import Evidence, Outcome
 from theory.claims.figures._fig3 import (

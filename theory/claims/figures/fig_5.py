@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 import numerics
-from theory._claim import Check, Claim
+from theory._check import Check
+from theory._claim import Claim
 from theory._stats import upper_tail_p
 from theory._verdict import Evidence
 from theory.claims.figures._setup import theory_curve

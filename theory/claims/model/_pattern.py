@@ -17,10 +17,11 @@ import sympy as sp
 
 import derivations._training as dt
 import numerics
-from theory._claim import Check, Claim
+from theory._check import Check
+from theory._claim import Claim
 from theory._params import random_covariance, random_matrix
 from theory._verdict import Evidence, Outcome, z_test
-from theory.checks._symbolic import _short
+from theory.checks import short_text
 
 if TYPE_CHECKING:
     from theory._context import RunContext
@@ -102,7 +103,7 @@ class PatternGradient(Check):
                 dd0, blk0, sq0 = bad[0]
                 detail = (
                     f"nonzero gradient on {', '.join(names)}; e.g. at d={dd0}, "
-                    f"‖∇{blk0}‖² = {_short(sp.factor(sq0), 200)}"
+                    f"‖∇{blk0}‖² = {short_text(sp.factor(sq0), 200)}"
                 )
             else:
                 detail = "all claimed-zero blocks have identically zero gradient on the pattern"

@@ -12,11 +12,12 @@ import sympy as sp
 import derivations._training as dt
 import numerics
 from derivations import LETTERS, TracePoly, d
-from theory._claim import Check, Claim
+from theory._check import Check
+from theory._claim import Claim
 from theory._evaluate import evaluate, evaluate_exact
 from theory._params import random_covariance
 from theory._verdict import Evidence, Outcome, z_test
-from theory.checks._symbolic import _short, exact_difference
+from theory.checks import exact_difference, short_text
 from theory.claims.model._pattern import PatternGradient, PatternPopulationMC
 from theory.symbols import Gamma0, I, Sigma0, n
 
@@ -67,7 +68,7 @@ class FixedPointStationarity(Check):
                 detail=(
                     "E·C + c·K = 0 exactly"
                     if ok
-                    else f"E·C + c·K = {_short(resid)} ≠ 0: the printed point is not stationary"
+                    else f"E·C + c·K = {short_text(resid)} ≠ 0: the printed point is not stationary"
                 ),
             )
         ]
@@ -90,7 +91,7 @@ class FixedPointSolve(Check):
             printed = evaluate_exact(claim.formula, subs, {d: dd})
             diff = exact_difference(sol, printed)
             if diff is not None:
-                fails.append(f"d={dd}: solved − printed has entry {_short(diff)}")
+                fails.append(f"d={dd}: solved − printed has entry {short_text(diff)}")
         return [
             Evidence(
                 kind="symbolic",

@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 import numerics
-from theory._claim import Check, Claim
+from theory._check import Check
+from theory._claim import Claim
 from theory._stats import ols
 from theory._verdict import Evidence, z_test
-from theory.checks._evidence import t_interval
+from theory.checks import t_interval
 from theory.claims.model._pattern import (
     OFF_PATTERN,
     PatternGradient,

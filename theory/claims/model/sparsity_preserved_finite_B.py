@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 import numerics
-from theory._claim import Check, Claim
+from theory._check import Check
+from theory._claim import Claim
 from theory._verdict import Evidence, Outcome
 from theory.claims.model._pattern import (
     OFF_PATTERN,

@@ -24,7 +24,8 @@ import numpy as np
 import sympy as sp
 
 import derivations._os as dos
-from theory._claim import Check, Claim
+from theory._check import Check
+from theory._claim import Claim
 from theory._stats import upper_tail_p
 from theory._verdict import Evidence, Outcome
 from theory.symbols import k as k_sym

@@ -23,12 +23,13 @@ import sympy as sp
 import derivations._os as dos
 import numerics
 from derivations import LETTERS, TracePoly, d, n
-from theory._claim import Check, Claim
+from theory._check import Check
+from theory._claim import Claim
 from theory._evaluate import evaluate, evaluate_exact
 from theory._matsum import at_steps
 from theory._params import random_covariance, random_matrix
 from theory._verdict import Evidence, Outcome
-from theory.checks._symbolic import _short
+from theory.checks import short_text
 
 if TYPE_CHECKING:
     from theory._context import RunContext
@@ -90,7 +91,7 @@ class OSUnrolledEveryD(Check):
             printed = TracePoly.from_sympy(at_steps(claim.formula, kk), LETTERS)
             diff = (derived - printed).simplified()
             if diff.terms:
-                fails.append(f"k={kk}: derived − printed = {_short(diff, 200)}")
+                fails.append(f"k={kk}: derived − printed = {short_text(diff, 200)}")
         ks = ", ".join(map(str, self.steps))
         return [
             Evidence(
@@ -159,7 +160,7 @@ class OSUnrolledExplicit(Check):
             )
             done.append(where)
             if diff is not None:
-                fails.append(f"{where}: derived − printed has term {_short(diff, 160)}")
+                fails.append(f"{where}: derived − printed has term {short_text(diff, 160)}")
         return [
             Evidence(
                 kind="symbolic",

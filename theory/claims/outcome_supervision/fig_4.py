@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 import sympy as sp
 
 import derivations._os as dos
-from theory._claim import Check, Claim
+from theory._check import Check
+from theory._claim import Claim
 from theory._verdict import Evidence, Outcome
 from theory.claims.outcome_supervision._trends import TrendCheck
 

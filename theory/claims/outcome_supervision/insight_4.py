@@ -13,7 +13,8 @@ import sympy as sp
 import derivations._os as dos
 import numerics
 from derivations import generic_matrix
-from theory._claim import Check, Claim
+from theory._check import Check
+from theory._claim import Claim
 from theory._stats import ols, upper_tail_p
 from theory._verdict import Evidence, Outcome
 from theory.claims.outcome_supervision._curvature import RHO, HessianLawD1

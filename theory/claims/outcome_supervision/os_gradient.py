@@ -12,7 +12,8 @@ import sympy as sp
 import derivations._os as dos
 import numerics
 from numerics import ridders_derivative
-from theory._claim import Check, Claim
+from theory._check import Check
+from theory._claim import Claim
 from theory._matsum import msum
 from theory._verdict import Evidence, Outcome
 from theory.claims.outcome_supervision._rollout import (

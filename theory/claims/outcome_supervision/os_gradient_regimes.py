@@ -12,7 +12,8 @@ import sympy as sp
 import derivations._os as dos
 import numerics
 from derivations import d as d_sym
-from theory._claim import Check, Claim
+from theory._check import Check
+from theory._claim import Claim
 from theory._params import random_covariance, random_orthogonal
 from theory._verdict import Evidence, Outcome
 from theory.claims.outcome_supervision._curvature import (

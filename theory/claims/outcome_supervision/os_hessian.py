@@ -10,7 +10,8 @@ import numpy as np
 import sympy as sp
 
 import numerics
-from theory._claim import Check, Claim
+from theory._check import Check
+from theory._claim import Claim
 from theory._params import random_covariance
 from theory._stats import ols, upper_tail_p
 from theory._verdict import Evidence

@@ -11,7 +11,8 @@ import sympy as sp
 
 import derivations._os as dos
 import numerics
-from theory._claim import Check, Claim
+from theory._check import Check
+from theory._claim import Claim
 from theory._params import random_covariance
 from theory._verdict import Evidence, Outcome
 from theory.claims.outcome_supervision._curvature import RHO, _spectra, law_values

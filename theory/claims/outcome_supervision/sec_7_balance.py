@@ -14,7 +14,8 @@ import derivations._os as dos
 import derivations._training as dtr
 import numerics
 from derivations import LETTERS
-from theory._claim import Check, Claim
+from theory._check import Check
+from theory._claim import Claim
 from theory._verdict import Evidence, Outcome
 from theory.claims.outcome_supervision._stability import D4, _os_lg, stability_setting
 

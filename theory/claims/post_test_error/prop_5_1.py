@@ -8,7 +8,8 @@ import sympy as sp
 
 import numerics
 from theory import quantities as q
-from theory._claim import Check, Claim
+from theory._check import Check
+from theory._claim import Claim
 from theory._verdict import Evidence, z_test
 from theory.checks import MonteCarloIdentity, SymbolicIdentity
 from theory.quantities._mc import monte_carlo

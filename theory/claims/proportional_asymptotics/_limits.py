@@ -34,7 +34,8 @@ import sympy as sp
 import numerics
 from derivations._asymptotics import ASYM, bisect_root, solve_v
 from derivations._cache import disk_cache
-from theory._claim import Check, Claim
+from theory._check import Check
+from theory._claim import Claim
 from theory._verdict import Evidence, Outcome, z_test
 
 if TYPE_CHECKING:

@@ -13,7 +13,8 @@ import sympy as sp
 
 from derivations._asymptotics import ASYM as X
 from derivations._cache import disk_cache
-from theory._claim import Check, Claim
+from theory._check import Check
+from theory._claim import Claim
 from theory._verdict import Evidence, Outcome
 from theory.claims.proportional_asymptotics._setup import (
     AUX,

@@ -12,13 +12,13 @@ import sympy as sp
 import derivations._sft as ds
 import numerics
 from derivations import d, eta, n
-from theory._claim import Check, Claim
+from theory._check import Check
+from theory._claim import Claim
 from theory._evaluate import evaluate_exact
 from theory._params import random_covariance
 from theory._stats import ols
 from theory._verdict import Evidence, Outcome, z_test
-from theory.checks._evidence import t_interval
-from theory.checks._symbolic import _short, exact_difference
+from theory.checks import exact_difference, short_text, t_interval
 from theory.claims.sft._checks import _fro, _opaque_gamma
 from theory.claims.sft._data import part, vinf_derived
 from theory.symbols import A, Gamma0, I, pinv
@@ -223,7 +223,7 @@ class PopulationLimitSymbolic(Check):
                     if diff is not None:
                         fails.append(
                             f"d={dd}, rank A={rank}, {what} form at {pt or 'symbolic'}: "
-                            f"derived − printed has entry {_short(diff, 160)}"
+                            f"derived − printed has entry {short_text(diff, 160)}"
                         )
         return [
             Evidence(

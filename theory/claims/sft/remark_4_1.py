@@ -12,10 +12,11 @@ import sympy as sp
 import derivations._sft as ds
 import numerics
 from derivations import k
-from theory._claim import Check, Claim
+from theory._check import Check
+from theory._claim import Claim
 from theory._params import random_covariance
 from theory._verdict import Evidence, Outcome
-from theory.checks._evidence import scope_if
+from theory.checks import scope_if
 from theory.claims.sft._checks import _fro, ck_symbol, gamma_symbol, thm42_settings
 from theory.claims.sft._data import SFTData, part, sft_data
 from theory.claims.sft._setup import VSTAR, M, _derived_nearest_point

@@ -13,12 +13,12 @@ import sympy as sp
 import derivations._sft as ds
 import numerics
 from derivations import Bsym, d
-from theory._claim import Check, Claim
+from theory._check import Check
+from theory._claim import Claim
 from theory._evaluate import evaluate_exact
 from theory._params import random_matrix
 from theory._verdict import Evidence, Outcome
-from theory.checks._evidence import scope_if
-from theory.checks._symbolic import _short, exact_difference
+from theory.checks import exact_difference, scope_if, short_text
 from theory.claims.sft._checks import _fro, _opaque_gamma, _simulated_settings
 from theory.claims.sft._data import SFTData, part
 from theory.claims.sft._setup import VSTAR, _derived_nearest_point
@@ -134,7 +134,9 @@ class MinDistanceSymbolic(Check):
                     else "; ".join(
                         s
                         for s in (
-                            None if diff is None else f"printed − solved has entry {_short(diff)}",
+                            None
+                            if diff is None
+                            else f"printed − solved has entry {short_text(diff)}",
                             None if w_ok else f"printed W̃* = {printed_w} ≠ I",
                             None if resid_zero else "printed point leaves a residual",
                         )
@@ -148,7 +150,7 @@ class MinDistanceSymbolic(Check):
                     "zero-loss conditions solvable and satisfied"
                     if ok
                     else "ṼΦ = −ηΩ has no solution for generic data (B > d); the printed "
-                    f"point leaves the residual entry ṼΦ + ηΩ = {_short(sp.factor(first), 160)}"
+                    f"point leaves the residual entry ṼΦ + ηΩ = {short_text(sp.factor(first), 160)}"
                 )
                 label = f"printed point has zero SFT loss at {where} (B > d)"
             out.append(

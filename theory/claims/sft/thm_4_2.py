@@ -13,11 +13,12 @@ import derivations._sft as ds
 import numerics
 from derivations import LETTERS, Bsym, TracePoly, d, eta, k
 from derivations._training import linear_part
-from theory._claim import Check, Claim
+from theory._check import Check
+from theory._claim import Claim
 from theory._evaluate import evaluate_exact
 from theory._params import random_matrix
 from theory._verdict import Evidence, Outcome
-from theory.checks._symbolic import _short, exact_difference
+from theory.checks import exact_difference, short_text
 from theory.claims.sft._checks import _fro, ck_symbol, gamma_symbol, thm42_settings
 from theory.claims.sft._data import SFTData, part
 from theory.claims.sft._setup import VSTAR, M
@@ -72,7 +73,7 @@ def _poly_diff(derived: TracePoly, printed_expr: sp.Expr) -> str | None:
     except (NotImplementedError, ValueError) as exc:
         return f"printed part not convertible: {exc}"
     diff = (derived - printed).simplified()
-    return None if not diff.terms else _short(diff)
+    return None if not diff.terms else short_text(diff)
 
 
 def _rational_points(rng: np.random.Generator, count: int = 12) -> list[dict]:
@@ -176,7 +177,7 @@ class LossGradientSymbolic(Check):
                 detail="equal for symbolic k (and k = 0..6); the derived folded losses satisfy "
                 f"L_k = c_k·L_0 for k = {[kk for kk in self.ks if kk > 0]}"
                 if ok_ck
-                else f"derived − printed = {_short(diff_ck)}; L_k = c_k·L_0: {ratio_ok}; "
+                else f"derived − printed = {short_text(diff_ck)}; L_k = c_k·L_0: {ratio_ok}; "
                 f"a(W̃ = I) = 0: {a_zero}",
             )
         )
@@ -190,7 +191,7 @@ class LossGradientSymbolic(Check):
             scal = {d: 2, Bsym: 2}
             pl = evaluate_exact(_at_k(thm42_part(f, "loss"), kk, f), mats, scal)
             if sp.expand(pl - L) != 0:
-                fails.append(f"k={kk} loss: explicit − printed = {_short(sp.factor(L - pl))}")
+                fails.append(f"k={kk} loss: explicit − printed = {short_text(sp.factor(L - pl))}")
             pg = evaluate_exact(_at_k(thm42_part(f, "grad"), kk, f), mats, scal)
             dg = ctx.cached(
                 ("sft_grad_explicit", 2, 2, kk),
@@ -198,7 +199,7 @@ class LossGradientSymbolic(Check):
             )
             diff = exact_difference(dg, pg)
             if diff is not None:
-                fails.append(f"k={kk} gradient: explicit − printed has entry {_short(diff)}")
+                fails.append(f"k={kk} gradient: explicit − printed has entry {short_text(diff)}")
         out.append(
             Evidence(
                 kind="symbolic",
