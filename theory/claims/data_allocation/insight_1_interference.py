@@ -113,6 +113,10 @@ insight_1_interference = Claim(
     formula=sp.Tuple(sp.StrictLessThan(ERR_ALIGNED, ERR_COVERED)),
     checks=(InsightExact(rs=(0.01, 0.1)), InsightPopulation(rs=(0.01, 0.1)), InsightFiniteB()),
     section="§5.1",
+    refuted_at=(
+        frozenset({"insight_exact", "insight_finite_b", "insight_population"}),
+        ("r = 0.0, ",),
+    ),
     lhs_latex=r"\text{Insight 1 (interference)}",
     derivation=lambda: _derived_insight(sp.Rational(1, 10), 1, sp.Rational(1, 100), 100),
     expected="refuted",

@@ -212,6 +212,10 @@ sec_5_1_operator = Claim(
     formula=sp.Tuple(ON_U, OFF_U),
     checks=(OperatorSymbolic(), OperatorMC()),
     section="§5.1",
+    refuted_at=(
+        frozenset({"operator_mc", "operator_symbolic"}),
+        ("Σ0 leaves U invariant", "(I − P_U)"),
+    ),
     lhs_latex=r"\left(P_U(I + \tilde{V}_\infty\Sigma)P_U,\ \tilde{V}_\infty(I - P_U)\right)",
     derivation=_derived_operator,
     expected="holds under",

@@ -140,6 +140,10 @@ sec_5_1_optimal_A = Claim(
     formula=sp.Tuple(A_OPT),
     checks=(OptimalASymbolic(), OptimalAFamily(), PostTestWitness()),
     section="§5.1",
+    refuted_at=(
+        frozenset({"optimal_a_family"}),
+        ("exact minimiser over the family", "as n grows, d=6, m=3, Σ0 leaves U", "real post-test"),
+    ),
     lhs_latex=r"A^{*}",
     derivation=_derived_optimum,
     expected="holds under",

@@ -118,6 +118,7 @@ sec_5_1_optimal_A_unrestricted = Claim(
     formula=sp.Tuple(A_OPT),
     checks=(OffUSearch(),),
     section="§5.1",
+    refuted_at=(frozenset({"off_u_search"}), ()),
     lhs_latex=r"A^{*}",
     derivation=_derived_optimum,
     expected="refuted",

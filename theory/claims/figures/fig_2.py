@@ -137,6 +137,7 @@ fig_2 = Claim(
     formula=Fig2Statements(),
     checks=(ExactLawSymbolic(), UShapeCheck()),
     section="§5.2",
+    simulation_only=True,
     quote="Fig. 2, §5.2: under interference and small-to-moderate B the error is U-shaped in n "
     "(n from 20 to 1000, B ∈ {50, 150, 300, 500})",
     experiment=True,

@@ -228,6 +228,7 @@ fig_5 = Claim(
     formula=Fig5Statements(),
     checks=(ExactLawSymbolic(), Fig5Check(_fig5_curve), FirstOrderDistance()),
     section="Appendix B",
+    simulation_only=True,
     quote="Fig. 5: the Theorem B.1 curve matches the simulated Err(V_S + V_N) closely and "
     "Err(Ṽ*) reasonably, better at n = 5000 (d = 600, m = 300, ρ = 0.1, η = 0.2, r = 0.1, "
     "n ∈ {1000, 5000}, 10 realisations)",

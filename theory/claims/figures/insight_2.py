@@ -15,6 +15,7 @@ insight_2 = Claim(
     formula=InsightStatement(),
     checks=(ExactLawSymbolic(), SmallBestBCheck()),
     section="§5.2",
+    simulation_only=True,
     quote="Insight 2, §5.2: under interference, the best SFT set is small (the minimum of the "
     "error over B lies at B < d); cf. Prop. B.2 (ii): for small r > 0 the minimum is at β < 1",
     experiment=True,

@@ -15,6 +15,7 @@ insight_2_all_r = Claim(
     formula=InsightStatement(rs=(0.01, 0.1)),
     checks=(ExactLawSymbolic(), SmallBestBCheck()),
     section="§5.2",
+    refuted_at=(frozenset({"best_B"}), ("B < d, r=0.01",)),
     expected="not reproduced",
     experiment=True,
     extends="insight_2",

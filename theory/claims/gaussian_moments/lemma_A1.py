@@ -18,6 +18,7 @@ lemma_A1 = Claim(
     quantity=q.frobenius_risk,
     checks=_CHECKS,
     section="Appendix A",
+    cheap=True,
     quote="Lemma A.1 (statement), Appendix A: for any d×d A, x ~ N(0, Σ), Σ̂ = XXᵀ/n: "
     "E‖I + AΣ̂‖_F² = ‖I + AΣ‖_F² + (1/n)[tr(AΣ²Aᵀ) + tr(AΣAᵀ) tr Σ].",
     wrong_variants={

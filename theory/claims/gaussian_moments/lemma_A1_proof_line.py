@@ -18,6 +18,8 @@ lemma_A1_proof_line = Claim(
     quantity=q.frobenius_risk,
     checks=_CHECKS,
     section="Appendix A",
+    cheap=True,
+    refuted_at=(frozenset({"monte_carlo", "symbolic"}), ("the two derivation engines agree",)),
     expected="refuted",
     quote="Lemma A.1, last line of the printed proof: the same identity with a factor 2 in "
     "front of tr(AΣAᵀ) tr Σ.",

@@ -17,6 +17,7 @@ wishart_moment = Claim(
     quantity=q.wishart_sandwich,
     checks=_CHECKS,
     section="§3 (tools)",
+    cheap=True,
     quote="Lemma A.2 of the authors' earlier paper (used in Prop. 4.3 and Lemma A.1): for S the "
     "empirical covariance of n draws from N(0, C) and symmetric B, E[S B S] = ((n−1)/n) C B C "
     "+ (1/n)(2 C B C + tr(C B) C); in particular E[S²] = ((n+1)/n) C² + (tr C/n) C.",

@@ -272,6 +272,7 @@ pretrain_fixed_point = Claim(
         FixedPointGD(full=True, max_steps=1500),
     ),
     section="§3",
+    cheap=True,
     quote="(3.6)–(3.7), imported from Huang, Wang & Lee (2025), a population gradient-flow "
     "analysis: V̂0 has the one nonzero block V31 = −Γ0⁻¹, Ŵ0 has W13 = I and W24 = −1, "
     "Γ0 = (1 + 1/n)Σ0 + (tr Σ0/n)I; started at the sparse pattern, the pattern is kept.",

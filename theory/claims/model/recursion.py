@@ -16,6 +16,7 @@ recursion = Claim(
     quantity=q.next_iterate,
     checks=(SymbolicIdentity(), NumericIdentity()),
     section="§1 / Appendix A",
+    cheap=True,
     quote="(A.1): with the sparse weights, ŵ_{i+1} = ŵ_i + Ṽ S (W̃ ŵ_i − w*).",
     wrong_variants={
         "sign_of_w_star": wi + Vt * S * (Wt * wi + w),

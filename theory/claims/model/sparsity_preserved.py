@@ -114,6 +114,7 @@ sparsity_preserved = Claim(
         PatternRate(loss="sft"),
     ),
     section="§3",
+    cheap=True,
     quote="§3, (3.8), p. 4: the paper argues, from the symmetry of w* and the CoT targets being "
     "odd in w*, that gradient flow on the CoT/SFT loss keeps the block pattern for general "
     "covariances (an argument in expectation, i.e. the population regime); at finite B it "

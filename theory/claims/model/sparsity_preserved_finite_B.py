@@ -76,6 +76,8 @@ sparsity_preserved_finite_B = Claim(
         PatternFiniteB(loss="sft"),
     ),
     section="§3",
+    cheap=True,
+    refuted_at=(frozenset({"pattern_finite_b", "pattern_gradient"}), ()),
     expected="refuted",
     extends="sparsity_preserved",
     notes="The paper does not claim this: it imposes the pattern at finite B. The symmetry "

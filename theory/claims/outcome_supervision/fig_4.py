@@ -78,6 +78,7 @@ fig_4 = Claim(
     formula=dict(FIG4_TRENDS),
     checks=(TrendCheck(variant="full"), SFTScaleInvariance()),
     section="§8",
+    refuted_at=(frozenset({"trends_full"}), ("vs k", "sparse-model SFT loss")),
     expected="not reproduced",
     experiment=True,
     quote="Fig. 4, §8: single-layer LSA, d = 100, Adam (learning rate 1e-3), 130 epochs, k = 1 "

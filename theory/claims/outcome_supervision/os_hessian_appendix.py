@@ -145,6 +145,7 @@ os_hessian_appendix = Claim(
     formula=k**2 * RHO ** (2 * k - 2),
     checks=(HessianBoundExact(), HessianBoundNumeric()),
     section="Appendix E",
+    refuted_at=(frozenset({"exact_nilpotent", "numeric_bound"}), ()),
     expected="refuted",
     lhs_latex=r"\sup \lambda_{\max}(\nabla^2 L_{OS})"
     r" / (\lVert\hat\Sigma\rVert^2 \lVert w^{*}\rVert^2)",

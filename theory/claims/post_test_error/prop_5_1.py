@@ -78,6 +78,7 @@ prop_5_1 = Claim(
     quantity=q.one_step_test_error,
     checks=(SymbolicIdentity(), MonteCarloIdentity(), PairedForwardVsFrobenius()),
     section="§5",
+    cheap=True,
     quote="(5.1), Proposition 5.1: the one-step prediction ŵ = −(1/n)ṼXXᵀw* (W̃ = I, w_0 = 0) "
     "has E‖ŵ − w*‖² = E‖I + ṼΣ̂‖_F², which equals the right side of Lemma A.1 with A = Ṽ.",
     wrong_variants={

@@ -22,6 +22,7 @@ thm_B1_Tinv_C24 = Claim(
     formula=_formula({"T_inv": Term("T_inv_C24", *T_INV)}),
     checks=(SymbolicLimit(derive=derived_tinv_c24), LimitRate()),
     section="Appendix C",
+    refuted_at=(frozenset({"limit_rate", "symbolic_limit"}), ()),
     expected="refuted",
     quote="(C.24) with Theorem B.1: T_inv = (1/d) tr(Σ² A² (Ĝ^†)²), with the same closed "
     "form as (C.20)",

@@ -51,6 +51,7 @@ thm_B1_terms = Claim(
     formula=_formula(_TERMS),
     checks=(SymbolicLimit(derive=derived_terms), LimitRate()),
     section="Appendix B–C",
+    refuted_at=(frozenset({"limit_rate", "symbolic_limit"}), ("bias", "T_inv", "(β > 1)", "β=1.6")),
     expected="refuted",
     quote="Theorem B.1 / (C.19)–(C.24): Bias = Σ_k μ_k[α_k²(1−w_k) + (α_k+δ_k)² w_k] + "
     "T12(δ̃_2² − δ̃_1²)(Σ_1² − Σ_2²); T_var = Σ_k μ_k s_k[g_k²(1−w_k) + (g_k+δ̃_k)² w_k] − "

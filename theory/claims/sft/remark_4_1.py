@@ -197,6 +197,10 @@ remark_4_1 = Claim(
     formula=sp.Tuple(VSTAR, sp.Le(N_iter(k + 1), N_iter(k))),
     checks=(KIndependence(), SpeedWithK()),
     section="§4",
+    refuted_at=(
+        frozenset({"speed_with_k"}),
+        ("0.25·γ_max", "0.5·γ_max", "real-loss minimisers for k"),
+    ),
     lhs_latex=r"\left(\tilde{V}^{*}, \text{iterations}\right)",
     derivation=_derived_remark,
     expected="holds under",

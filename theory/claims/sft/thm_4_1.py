@@ -348,6 +348,10 @@ thm_4_1 = Claim(
     formula=sp.Tuple(VSTAR, I),
     checks=(ZeroLossConditions(), MinDistanceSymbolic(), RidgePath(), NearestZeroLoss()),
     section="§4",
+    refuted_at=(
+        frozenset({"min_distance", "nearest_zero_loss", "ridge_path"}),
+        ("(B < d)", "residual"),
+    ),
     lhs_latex=r"\left(\tilde{V}^{*}, \tilde{W}^{*}\right)",
     derivation=lambda: _derived_nearest_point(),
     expected="holds under",
