@@ -24,6 +24,7 @@ import numpy as np
 import sympy as sp
 
 import derivations._os as dos
+from derivations import OS_D1_SYMBOLS, os_d1_values
 from theory._check import Check
 from theory._claim import Claim
 from theory._stats import upper_tail_p
@@ -69,16 +70,8 @@ def _spectra(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 # ------------------------------------------------------------------------------ d = 1, exact
-_v, _s, _w = sp.symbols("v s w", real=True)
-
-
-def _d1_values() -> dict[str, sp.Matrix]:
-    return {
-        "Vt": sp.Matrix([[_v]]),
-        "S": sp.Matrix([[_s]]),
-        "w": sp.Matrix([[_w]]),
-        "Wt": sp.eye(1),
-    }
+_v, _s, _w = OS_D1_SYMBOLS
+_d1_values = os_d1_values
 
 
 @dataclass

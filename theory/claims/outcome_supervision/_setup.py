@@ -1,5 +1,5 @@
-r"""What the §6–§8 outcome-supervision claims share: the printed per-prompt loss forms and
-the displays of the derived d = 1 gradient and Gauss–Newton Hessian.
+r"""What the §6–§8 outcome-supervision claims share: the printed per-prompt loss forms (the
+derived d = 1 displays are :mod:`derivations._os_d1`).
 
 Formulas are per prompt (B = 1): the printed :math:`\frac1{2B}\sum_\tau` and
 :math:`\frac1B\sum_\tau` are means over prompts of these, and the numeric checks average the
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sympy as sp
 
-import derivations._os as dos
 from theory.symbols import I, S, Vt, w
 
 
@@ -20,10 +19,3 @@ def _half_sq(P: sp.MatrixExpr) -> sp.Expr:
 
 
 _M = I + Vt * S
-
-
-def _d1_gauss_newton(kk: int = 3) -> sp.Expr:
-    from theory.claims.outcome_supervision._curvature import _d1_values, _v, _w
-
-    r = dos.os_iterate_at(kk, _d1_values())[0, 0] - _w
-    return sp.factor(sp.diff(r, _v) ** 2)

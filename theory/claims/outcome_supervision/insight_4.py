@@ -10,9 +10,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy as sp
 
-import derivations._os as dos
 import numerics
-from derivations import generic_matrix
+from derivations import generic_matrix, os_d1_stable_step
 from theory._check import Check
 from theory._claim import Claim
 from theory._stats import ols, upper_tail_p
@@ -331,13 +330,6 @@ class AlignedVsMisaligned(Check):
 
 
 # ----------------------------------------------------------------- Insight 4 and §7
-def _d1_stable_step(kk: int = 3) -> sp.Expr:
-    """2/H at d = 1: the largest stable GD step of the local quadratic model, H the Hessian of
-    the derived OS loss (for ``lsa-verify latex``)."""
-    from theory.claims.outcome_supervision._curvature import _d1_values, _v, _w
-
-    r = dos.os_iterate_at(kk, _d1_values())[0, 0] - _w
-    return sp.factor(2 / sp.diff(r**2 / 2, _v, 2))
 
 
 insight_4 = Claim(
@@ -363,7 +355,7 @@ insight_4 = Claim(
         "spread: the fit's error model does not hold, so its point-null tests cannot decide"
     },
     lhs_latex=r"\gamma_{\max}",
-    derivation=_d1_stable_step,
+    derivation=os_d1_stable_step,
     notes="`lsa-verify latex` shows 2/H at d = 1, k = 3 (H the Hessian of the derived OS loss, "
     "m = 1 + vs = M): the local-quadratic stable step. ρ is ρ(Γ0⁻¹Δ); the stable step is "
     "measured on the real OS loss from the pretrained point (50 GD steps that neither blow "

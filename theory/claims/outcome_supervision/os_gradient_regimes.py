@@ -12,6 +12,7 @@ import sympy as sp
 import derivations._os as dos
 import numerics
 from derivations import d as d_sym
+from derivations import os_d1_gradient
 from theory._check import Check
 from theory._claim import Claim
 from theory._params import random_covariance, random_orthogonal
@@ -176,13 +177,6 @@ class GradientRates(Check):
 
 
 # ----------------------------------------------------------------- §6 curvature arguments
-def _d1_gradient(kk: int = 3) -> sp.Expr:
-    """The d = 1 gradient derived from the unrolled rollout (for ``lsa-verify latex``)."""
-    from derivations import d as d_sym
-    from theory.claims.outcome_supervision._curvature import _d1_values, _v
-
-    loss = dos.os_loss(kk, wt_identity=True).evaluate(_d1_values(), {d_sym: 1})
-    return sp.factor(sp.diff(loss, _v))
 
 
 os_gradient_regimes = Claim(
@@ -194,7 +188,7 @@ os_gradient_regimes = Claim(
     checks=(GradientLawD1(), GradientRates()),
     section="§6",
     lhs_latex=r"\lVert \nabla_{\tilde V} \ell_\tau \rVert",
-    derivation=_d1_gradient,
+    derivation=os_d1_gradient,
     notes="The law is read off the gradient's form: ‖Σ_j (Mᵀ)^j M^k w w^T (Mᵀ)^{k−1−j} S‖ "
     "~ k ρ^{2k−1}. `lsa-verify latex` shows the d = 1 derivation at k = 3 (m = 1 + vs). The "
     "numeric check also reports what an operator-norm law would predict at a non-normal M.",

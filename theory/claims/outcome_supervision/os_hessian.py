@@ -10,6 +10,7 @@ import numpy as np
 import sympy as sp
 
 import numerics
+from derivations import os_d1_gauss_newton
 from theory._check import Check
 from theory._claim import Claim
 from theory._params import random_covariance
@@ -22,7 +23,6 @@ from theory.claims.outcome_supervision._curvature import (
     _spectra,
     law_values,
 )
-from theory.claims.outcome_supervision._setup import _d1_gauss_newton
 from theory.symbols import k
 from theory.symbols import k as k_sym
 
@@ -273,7 +273,7 @@ os_hessian = Claim(
     section="§6 / Appendix E",
     expected="inconclusive",
     lhs_latex=r"\lambda_{\max}(\nabla^2 L_{OS})",
-    derivation=_d1_gauss_newton,
+    derivation=os_d1_gauss_newton,
     quote="(6.1), Appendix E: near a minimiser (M^k w* ≈ 0) the top Hessian eigenvalue of L_OS "
     "scales like (1/B) Σ_τ k² ρ(M_τ)^{2k−2}",
     notes="Exact at d = 1 (J² = k² m^(2k−2) s² w²). At d = 4 it is tested at minimisers reached "

@@ -11,12 +11,12 @@ import sympy as sp
 
 import derivations._os as dos
 import numerics
+from derivations import os_d1_gauss_newton
 from theory._check import Check
 from theory._claim import Claim
 from theory._params import random_covariance
 from theory._verdict import Evidence, Outcome
 from theory.claims.outcome_supervision._curvature import RHO, _spectra, law_values
-from theory.claims.outcome_supervision._setup import _d1_gauss_newton
 from theory.symbols import k
 
 if TYPE_CHECKING:
@@ -149,7 +149,7 @@ os_hessian_appendix = Claim(
     expected="refuted",
     lhs_latex=r"\sup \lambda_{\max}(\nabla^2 L_{OS})"
     r" / (\lVert\hat\Sigma\rVert^2 \lVert w^{*}\rVert^2)",
-    derivation=_d1_gauss_newton,
+    derivation=os_d1_gauss_newton,
     quote="Appendix E (bound as written): λ_max(∇²L_OS) ≲ (1/B) Σ_τ k² ρ(M_τ)^{2k−2} "
     "‖S_τ‖² ‖w*_τ‖² near a minimiser; the derivation bounds ‖J_τ‖ by k‖M_τ‖_op^{k−1}‖S_τ‖‖w*_τ‖",
     notes="The constant ‖S‖²‖w‖² is the derivation's (‖J_τ‖ ≤ k‖M‖^{k−1}‖S‖‖w‖); with ‖M‖_op "

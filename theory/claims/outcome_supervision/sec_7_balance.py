@@ -13,7 +13,7 @@ import sympy as sp
 import derivations._os as dos
 import derivations._training as dtr
 import numerics
-from derivations import LETTERS
+from derivations import LETTERS, balance_spectral_radius
 from theory._check import Check
 from theory._claim import Claim
 from theory._verdict import Evidence, Outcome
@@ -88,9 +88,7 @@ class BalanceSymbolic(Check):
     def run(self, claim: Claim, ctx: RunContext) -> list[Evidence]:
         f: Balance = claim.formula
         eps, delta, n = sp.symbols("epsilon delta n", positive=True)
-        Sig0 = sp.diag(eps, 1, 1, 1)
-        G = (1 + 1 / n) * Sig0 + Sig0.trace() / n * sp.eye(4)
-        rho = sp.simplify((G.inv() * sp.diag(delta, 0, 0, 0))[0, 0])
+        rho = balance_spectral_radius()
         sing = sp.limit(rho, eps, 0)
         well = rho.subs(eps, 1)
         # "small shift": δ = 0.2 with n = 200 — singular prior above 1, well-conditioned below
@@ -246,14 +244,6 @@ class BalanceNumeric(Check):
         return out
 
 
-def _balance_rho() -> sp.Expr:
-    """ρ(Γ0⁻¹Δ) for Σ0 = diag(ε, 1, 1, 1), Δ = δ e1e1ᵀ, derived with sympy."""
-    eps, delta, n = sp.symbols("epsilon delta n", positive=True)
-    Sig0 = sp.diag(eps, 1, 1, 1)
-    G = (1 + 1 / n) * Sig0 + Sig0.trace() / n * sp.eye(4)
-    return sp.simplify((G.inv() * sp.diag(delta, 0, 0, 0))[0, 0])
-
-
 sec_7_balance = Claim(
     id="sec_7_balance",
     reference="§7",
@@ -264,7 +254,7 @@ sec_7_balance = Claim(
     checks=(BalanceSymbolic(), BalanceNumeric()),
     section="§7",
     lhs_latex=r"\rho(\Gamma_0^{-1}\Delta)",
-    derivation=_balance_rho,
+    derivation=balance_spectral_radius,
     notes="`lsa-verify latex` shows the derived ρ(Γ0⁻¹Δ) for Σ0 = diag(ε, 1, 1, 1), Δ = δe1e1ᵀ "
     "(the formula itself is a list of statements).",
     quote="§7: an ill-conditioned or singular Σ0 makes the OS cliff appear even for small shifts "
