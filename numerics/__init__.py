@@ -71,6 +71,7 @@ from ._montecarlo import (
     two_sample_z,
     z_critical,
 )
+from ._optimise import golden_section_min
 from ._os import (
     StableStep,
     TrainResult,
@@ -145,6 +146,7 @@ __all__ = [
     "frobenius_risk_cv_samples",
     "frobenius_risk_samples",
     "gd_fixed_step",
+    "golden_section_min",
     "gradient_descent",
     "gram_from_data",
     "gram_from_sufficient",

@@ -7,12 +7,13 @@ import sympy as sp
 
 import derivations._sft as ds
 from derivations import TracePoly
+from numerics import golden_section_min
 from theory import RunContext
 from theory._evaluate import evaluate, evaluate_exact
 from theory._latex import claim_latex
 from theory._verdict import Outcome
 from theory.claims import get_claim, section_claims
-from theory.claims.data_allocation._checks import golden_min, insight_arms, post_test_error
+from theory.claims.data_allocation._checks import insight_arms, post_test_error
 from theory.claims.data_allocation.sec_5_1_optimal_A import PostTestWitness
 from theory.claims.data_allocation.sec_5_1_optimal_A_unrestricted import offu_evidence
 from theory.claims.sft.thm_4_1 import conditions_evidence
@@ -89,7 +90,7 @@ def test_post_test_error_is_lemma_A1():
 
 
 def test_golden_min_finds_the_minimum_of_a_unimodal_function():
-    x, fx = golden_min(lambda t: (t - 0.3) ** 2 + 1, -2.0, 5.0)
+    x, fx = golden_section_min(lambda t: (t - 0.3) ** 2 + 1, -2.0, 5.0)
     assert x == pytest.approx(0.3, abs=1e-6) and fx == pytest.approx(1.0)
 
 

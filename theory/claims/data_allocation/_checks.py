@@ -19,6 +19,7 @@ import numpy as np
 import sympy as sp
 
 from derivations import d, eta, n
+from numerics import golden_section_min
 from theory._check import Check
 from theory._claim import Claim
 from theory._evaluate import evaluate, evaluate_exact
@@ -42,22 +43,6 @@ def post_test_error(V: np.ndarray, Sigma: np.ndarray, n_test: int) -> float:
     )
 
 
-def golden_min(f: Callable[[float], float], lo: float, hi: float, iters: int = 60):
-    """Golden-section search of a unimodal f on [lo, hi]: ``(x, f(x))``."""
-    g = (math.sqrt(5) - 1) / 2
-    a, b = lo, hi
-    c, e = b - g * (b - a), a + g * (b - a)
-    fc, fe = f(c), f(e)
-    for _ in range(iters):
-        if fc <= fe:
-            b, e, fe = e, c, fc
-            c = b - g * (b - a)
-            fc = f(c)
-        else:
-            a, c, fc = c, e, fe
-            e = a + g * (b - a)
-            fe = f(e)
-    return (c, fc) if fc <= fe else (e, fe)
 
 
 #: the §5.1 sub-domain on which the printed operator and optimum hold
@@ -191,7 +176,7 @@ def _optimal_family(ctx: RunContext, st: Allocation, j: int, nn: int):
 
     def run():
         ctx.note(f"§5.1: search over c·M at n = {nn}, {st.label}")
-        x, fx = golden_min(
+        x, fx = golden_section_min(
             lambda lc: err(math.exp(lc) * st.M),
             math.log(SEC51_ETA / 20),
             math.log(SEC51_ETA * 20),

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy as sp
 
+from numerics import golden_section_min
 from theory._check import Check
 from theory._claim import Claim
 from theory._verdict import Evidence, Outcome
@@ -19,7 +20,6 @@ from theory.claims.data_allocation._checks import (
     _optimal_family,
     _sec51_ns,
     allocation_settings,
-    golden_min,
 )
 from theory.claims.data_allocation._setup import A_OPT, _derived_optimum
 
@@ -88,7 +88,7 @@ class OffUSearch(Check):
                         vals = [err(c * st.M + t * E) for t in ts]
                         i = int(np.argmin(vals))
                         lo, hi = ts[max(i - 1, 0)], ts[min(i + 1, len(ts) - 1)]
-                        t, v = golden_min(
+                        t, v = golden_section_min(
                             lambda lt, E=E: err(c * st.M + math.exp(lt) * E),
                             math.log(lo),
                             math.log(hi),
