@@ -1,8 +1,7 @@
 r"""§5.1: which post-training data to choose — the error operator on U = range(Δ), the optimal
 post-training covariance, and Insight 1 (data aligned with Δ beats data pretraining covers).
 
-One claim per module, in ``ORDER``; a new public module is picked up after them
-(see :mod:`theory.claims`)."""
+Registry order: ``ORDER``, then any other public module (see :mod:`theory.claims`)."""
 
 ORDER = (
     "sec_5_1_operator",

@@ -7,9 +7,8 @@ tier, what "closely" means), so a failure under our stated choices is "not repro
 
 The figures themselves are drawn by :mod:`theory.figures` from the same cached simulations.
 
-One claim per module (``fig_3`` holds Fig. 3's six statements, which share one check and one
-set of runs), in ``ORDER``; a new public module is picked up after them (see
-:mod:`theory.claims`)."""
+``fig_3`` holds Fig. 3's six statements (one check, one set of runs). Registry order:
+``ORDER``, then any other public module (see :mod:`theory.claims`)."""
 
 ORDER = (
     "fig_1",

@@ -1,8 +1,7 @@
 r"""Gaussian moment lemmas: the Wishart moment (the authors' earlier Lemma A.2) and Lemma A.1,
 in both printed forms.
 
-One claim per module, in ``ORDER``; a new public module is picked up after them
-(see :mod:`theory.claims`)."""
+Registry order: ``ORDER``, then any other public module (see :mod:`theory.claims`)."""
 
 ORDER = (
     "wishart_moment",

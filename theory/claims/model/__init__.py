@@ -1,8 +1,7 @@
 r"""§1–§3: the model itself — the forward-pass recursion (A.1), the pretrained weights
 (3.6)–(3.7) and the sparsity pattern (3.8).
 
-One claim per module, in ``ORDER``; a new public module is picked up after them
-(see :mod:`theory.claims`)."""
+Registry order: ``ORDER``, then any other public module (see :mod:`theory.claims`)."""
 
 ORDER = (
     "recursion",

@@ -7,8 +7,7 @@ Formulas are per prompt (B = 1): the printed :math:`\frac1{2B}\sum_\tau` and
 printed per-prompt value over real prompts.
 
 
-One claim per module, in ``ORDER``; a new public module is picked up after them
-(see :mod:`theory.claims`)."""
+Registry order: ``ORDER``, then any other public module (see :mod:`theory.claims`)."""
 
 ORDER = (
     "prop_6_1",

@@ -10,8 +10,7 @@ statistics at d on a geometric grid; the gap that does not shrink is tested). Th
 are typed once in ``_setup.py``.
 
 
-One claim per module, in ``ORDER``; a new public module is picked up after them
-(see :mod:`theory.claims`)."""
+Registry order: ``ORDER``, then any other public module (see :mod:`theory.claims`)."""
 
 ORDER = (
     "lemma_C1",

@@ -2,8 +2,7 @@ r"""§4: SFT post-training — Theorem 4.1 (the SFT minimiser nearest the initia
 Theorem 4.2 (loss, gradient and the gradient-descent bound), Remark 4.1 (dependence on k) and
 Proposition 4.3 (the limit B → ∞).
 
-One claim per module, in ``ORDER``; a new public module is picked up after them
-(see :mod:`theory.claims`)."""
+Registry order: ``ORDER``, then any other public module (see :mod:`theory.claims`)."""
 
 ORDER = (
     "thm_4_1",
