@@ -19,8 +19,8 @@ from theory._params import random_covariance
 from theory._stats import ols
 from theory._verdict import Evidence, Outcome, z_test
 from theory.checks import exact_difference, short_text, t_interval
-from theory.claims.sft._checks import _fro, _opaque_gamma
 from theory.claims.sft._data import part, vinf_derived
+from theory.claims.sft._settings import _fro, _opaque_gamma
 from theory.symbols import A, Gamma0, I, pinv
 
 if TYPE_CHECKING:

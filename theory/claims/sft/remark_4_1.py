@@ -17,8 +17,8 @@ from theory._claim import Claim
 from theory._params import random_covariance
 from theory._verdict import Evidence, Outcome
 from theory.checks import scope_if
-from theory.claims.sft._checks import _fro, ck_symbol, gamma_symbol, thm42_settings
 from theory.claims.sft._data import SFTData, part, sft_data
+from theory.claims.sft._settings import _fro, ck_symbol, gamma_symbol, thm42_settings
 from theory.claims.sft._setup import VSTAR, M, _derived_nearest_point
 from theory.symbols import Bsym, LambdaMax, LambdaMinPlus
 

@@ -19,8 +19,8 @@ from theory._evaluate import evaluate_exact
 from theory._params import random_matrix
 from theory._verdict import Evidence, Outcome
 from theory.checks import exact_difference, scope_if, short_text
-from theory.claims.sft._checks import _fro, _opaque_gamma, _simulated_settings
 from theory.claims.sft._data import SFTData, part
+from theory.claims.sft._settings import _fro, _opaque_gamma, _simulated_settings
 from theory.claims.sft._setup import VSTAR, _derived_nearest_point
 from theory.symbols import Gamma0, I, Omega, Phi, eta, pinv
 

@@ -19,8 +19,8 @@ from theory._evaluate import evaluate_exact
 from theory._params import random_matrix
 from theory._verdict import Evidence, Outcome
 from theory.checks import exact_difference, short_text
-from theory.claims.sft._checks import _fro, ck_symbol, gamma_symbol, thm42_settings
 from theory.claims.sft._data import SFTData, part
+from theory.claims.sft._settings import _fro, ck_symbol, gamma_symbol, thm42_settings
 from theory.claims.sft._setup import VSTAR, M
 from theory.symbols import Gamma0, LambdaMax, LambdaMinPlus, Omega, Phi, Vt
 

@@ -1,14 +1,10 @@
-r"""Checks of the SFT results of §4: Theorem 4.1 (the minimiser nearest the initialisation),
-Theorem 4.2 (loss, gradient and gradient-descent bound), Remark 4.1 (k-dependence) and
-Proposition 4.3 (the population limit).
+r"""What the §4 SFT checks share: the simulated data sets of Theorems 4.1–4.2 and Remark 4.1,
+Γ0⁻¹ as an opaque matrix in exact evaluations, and the names γ, c_k of the printed formulas.
 
 Symbolic witnesses come from :mod:`derivations._sft` (the residual of a supervised column from
 the block forward pass, the loss folded over prompts, the Wick moments). Simulation witnesses
 train the real LSA on simulated prompts through :mod:`numerics` (real embeddings, the real
 forward pass over all ``2d + 2`` rows, gradient descent, Newton on the real loss).
-
-Formulas are tuples of printed expressions (``sp.Tuple``); the index of each part is named in
-the claim module (e.g. :data:`THM41`).
 """
 
 from __future__ import annotations
