@@ -108,7 +108,10 @@ def tiny(monkeypatch):
             2,
         )
 
-    monkeypatch.setattr(ff, "figure_setting", small)
+    from theory.claims.figures import fig_2, fig_5
+
+    for module in (ff, fig_2, fig_5):  # every module that reads the figure settings
+        monkeypatch.setattr(module, "figure_setting", small)
 
 
 @pytest.mark.parametrize(
