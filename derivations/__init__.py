@@ -17,6 +17,7 @@ from derivations._asymptotics import (
     theorem_b1_noise_structure,
     theorem_b1_terms,
 )
+from derivations._balance import balance_spectral_radius
 from derivations._blocks import BlockMatrix
 from derivations._cache import disk_cache
 from derivations._icl import icl_risk, icl_risk_explicit, sigma
@@ -56,6 +57,13 @@ from derivations._os import (
     os_loss_explicit,
     sft_loss_sparse,
 )
+from derivations._os_d1 import (
+    OS_D1_SYMBOLS,
+    os_d1_gauss_newton,
+    os_d1_gradient,
+    os_d1_stable_step,
+    os_d1_values,
+)
 from derivations._sft import (
     fold_prompts,
     min_distance_explicit,
@@ -82,6 +90,7 @@ from derivations._wick import Gaussian, expect, perfect_matchings, set_partition
 __all__ = [
     "ASYM",
     "LETTERS",
+    "OS_D1_SYMBOLS",
     "BlockMatrix",
     "Bsym",
     "Gaussian",
@@ -89,6 +98,7 @@ __all__ = [
     "Letter",
     "TracePoly",
     "appended_column",
+    "balance_spectral_radius",
     "bisect_root",
     "cross_trace_limit",
     "d",
@@ -118,6 +128,10 @@ __all__ = [
     "one_step_test_error",
     "one_step_test_error_explicit",
     "os_curvature_at",
+    "os_d1_gauss_newton",
+    "os_d1_gradient",
+    "os_d1_stable_step",
+    "os_d1_values",
     "os_gradient",
     "os_gradient_explicit",
     "os_iterate",

@@ -73,6 +73,7 @@ from ._montecarlo import (
     two_sample_z,
     z_critical,
 )
+from ._optimise import golden_section_min
 from ._os import (
     StableStep,
     TrainResult,
@@ -92,6 +93,7 @@ from ._os import (
     top_hessian_eigenvalue,
 )
 from ._polyfit import PolyFit, fitted_minimiser, polyfit_wls
+from ._ridders import ridders_derivative
 from ._sampling import covariance_sqrt, sample_features, sample_tasks, sample_wishart
 from ._sft import (
     NewtonResult,
@@ -157,6 +159,7 @@ __all__ = [
     "frobenius_risk_cv_samples",
     "frobenius_risk_samples",
     "gd_fixed_step",
+    "golden_section_min",
     "gradient_descent",
     "gram_from_data",
     "gram_from_sufficient",
@@ -194,6 +197,7 @@ __all__ = [
     "projector_block_traces",
     "pseudo_inverse_traces",
     "resolvent_cross_trace",
+    "ridders_derivative",
     "ridge_path",
     "rng_normals_per_s",
     "run_benchmark",

@@ -13,9 +13,10 @@ import derivations._asymptotics as da
 from derivations._asymptotics import ASYM
 from theory import RunContext
 from theory._verdict import Outcome, apply_holm
-from theory.checks import _figures_sft as ff
-from theory.checks._asymptotics import _wls_intercept, solve_equation_q
-from theory.claims.proportional_asymptotics import EQUATION
+from theory.claims.figures import _sft_figures as ff
+from theory.claims.figures.fig_1 import _p_some_above
+from theory.claims.proportional_asymptotics._limits import _wls_intercept, solve_equation_q
+from theory.claims.proportional_asymptotics._setup import EQUATION
 
 
 def test_q_solver_branches_and_singularity():
@@ -84,7 +85,7 @@ def test_figure_statements_are_p_values_for_holm():
     assert ff._p_greater(L[:, 1] - L[:, 0]) > 0.999
     assert ff._p_all_above(L, 0, [1, 3]) < 1e-10
     assert ff._p_all_above(L, 0, [1, 2, 3]) > 1e-6  # B_2 is not clearly below B_0
-    assert ff._p_some_above(L, 1, [0, 3]) < 1e-9 and ff._p_some_above(L, 0, [1, 3]) == 1.0
+    assert _p_some_above(L, 1, [0, 3]) < 1e-9 and _p_some_above(L, 0, [1, 3]) == 1.0
     pro, con = ff._records("x", 1e-9, 0.5)
     assert pro.reject_means == "pass" and con.reject_means == "fail"
     assert pro.outcome == con.outcome == Outcome.PENDING and pro.statistical
@@ -107,7 +108,10 @@ def tiny(monkeypatch):
             2,
         )
 
-    monkeypatch.setattr(ff, "figure_setting", small)
+    from theory.claims.figures import fig_2, fig_5
+
+    for module in (ff, fig_2, fig_5):  # every module that reads the figure settings
+        monkeypatch.setattr(module, "figure_setting", small)
 
 
 @pytest.mark.parametrize(
@@ -137,9 +141,10 @@ def test_figure_benchmark_times_each_figure_against_its_target(tiny):
 
 def test_latex_covers_every_new_claim():
     from theory._latex import claim_latex
-    from theory.claims import figures_sft, proportional_asymptotics
+    from theory.claims import section_claims
 
-    for c in proportional_asymptotics.CLAIMS + figures_sft.CLAIMS:
+    figures = [c for c in section_claims("figures") if not c.id.startswith("fig_3_")]
+    for c in section_claims("proportional_asymptotics") + figures:
         text = claim_latex(c)
         assert text.startswith(f"% {c.id}")
         if c.id not in {"fig_1", "fig_2", "insight_2", "insight_2_all_r", "fig_5"}:
@@ -164,7 +169,7 @@ class _Draws:
 def test_symbolic_limit_redraws_points_on_a_pole():
     """β = 70/70 = 1 is a pole of T_inv (β > 1); the point is drawn again, not a crash (seed 3
     once drew it), and a wrong expression is still rejected at the next point."""
-    from theory.checks._asymptotics import SymbolicLimit
+    from theory.claims.proportional_asymptotics._limits import SymbolicLimit
 
     chk = SymbolicLimit(derive=lambda: {}, n_points=1)
     b = ASYM.beta
@@ -181,8 +186,7 @@ def test_first_order_distance_rejects_a_wrong_first_order_term(monkeypatch, fact
     """V_S alone (0·V_N), V_S − V_N and V_S + 3V_N all tighten with n too; only the right V_N
     beats V_S at the larger n."""
     import numerics
-    from theory.checks._figures_sft import FirstOrderDistance
-    from theory.claims.figures_sft import fig_5
+    from theory.claims.figures.fig_5 import FirstOrderDistance, fig_5
 
     real = numerics.first_order_weights
     ok = FirstOrderDistance().run(fig_5, RunContext(seed=0))
@@ -205,8 +209,7 @@ def test_first_order_distance_rejects_a_wrong_first_order_term(monkeypatch, fact
 def test_fig5_check_rejects_a_curve_off_by_half():
     """The bands of Fig. 5's visual claim ("closely": median gap 15 %) reject a curve 1.5× too
     high or 0.6× too low; finer errors of the curve are judged by thm_B1, not by the figure."""
-    from theory.checks._figures_sft import Fig5Check
-    from theory.claims.figures_sft import _fig5_curve, fig_5
+    from theory.claims.figures.fig_5 import Fig5Check, _fig5_curve, fig_5
 
     ok = Fig5Check(_fig5_curve).run(fig_5, RunContext(seed=0))
     apply_holm(ok, 1e-3)
@@ -225,9 +228,10 @@ def test_the_corrections_listed_in_thm_B1s_notes_are_all_it_needs():
     With exactly those, printed = derived on both branches; without the Σ one, not."""
     import dataclasses
 
-    import theory.claims.proportional_asymptotics as P
+    import theory.claims.proportional_asymptotics._setup as P
     from theory import run_claims
-    from theory.checks._asymptotics import SymbolicLimit, Term
+    from theory.claims.proportional_asymptotics._limits import SymbolicLimit, Term
+    from theory.claims.proportional_asymptotics.thm_B1 import derived_err, thm_B1
 
     def corrected(weights):
         return P._tvar(weights, t12=0) + P.T12 * (P.dtil[1] ** 2 - P.dtil[0] ** 2) * (
@@ -237,9 +241,9 @@ def test_the_corrections_listed_in_thm_B1s_notes_are_all_it_needs():
     def claim(tvs):
         F = P._F(P.BIAS, corrected(P.s), tvs, P.T_INV[0], P.T_INV_SIGMA[0])
         return dataclasses.replace(
-            P.thm_B1,
+            thm_B1,
             formula=P._formula({"Err": Term("err_first_order", F, P.F_ABOVE)}),
-            checks=(SymbolicLimit(derive=P.derived_err),),
+            checks=(SymbolicLimit(derive=derived_err),),
         )
 
     (good,) = run_claims([claim(corrected(P.Sig))], RunContext(seed=0))

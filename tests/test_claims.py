@@ -1,24 +1,17 @@
 """Every registered claim: its documented verdict, across seeds; every deliberately wrong
 variant refuted by every check that reads the formula (one registry, one parametrized test)."""
 
-import importlib
-
 import numpy as np
 import pytest
 
 from theory import RunContext, Verdict, all_claims, run_claims
 from theory._verdict import Outcome
-from theory.checks._training import PATTERN, FixedPointUniqueness, SparsityPattern
+from theory.claims.model._pattern import PATTERN, SparsityPattern
+from theory.claims.model.pretrain_fixed_point import FixedPointUniqueness
 
 CLAIMS = all_claims()
 #: simulations shared by a claim and its wrong variants (same seed, same data)
 SHARED: dict = {}
-#: claims cheap enough to re-run at more seeds in the default suite (all of them: `-m slow`)
-MULTI_SEED = {
-    c.id
-    for m in ("model", "gaussian_moments", "post_test_error")
-    for c in importlib.import_module(f"theory.claims.{m}").CLAIMS
-}
 
 
 @pytest.fixture(scope="module")
@@ -26,16 +19,13 @@ def runs():
     """The registry at seed 0, and the cheap claims at seeds 1 and 2 (each a run of its own,
     Holm over the run)."""
     out = {0: {r.claim.id: r for r in run_claims(CLAIMS, RunContext(seed=0, cache=SHARED))}}
-    cheap = [c for c in CLAIMS if c.id in MULTI_SEED]
+    cheap = [c for c in CLAIMS if c.cheap]
     for seed in (1, 2):
         out[seed] = {r.claim.id: r for r in run_claims(cheap, RunContext(seed=seed))}
     return out
 
 
-#: qualitative statements about simulated curves with no derivation of the statement itself
-#: (their symbolic evidence is the exact law of the sampler); documented in the README
-SIMULATION_ONLY = {"fig_2", "insight_2", "fig_5"}
-CASES = [(c, 0) for c in CLAIMS] + [(c, s) for s in (1, 2) for c in CLAIMS if c.id in MULTI_SEED]
+CASES = [(c, 0) for c in CLAIMS] + [(c, s) for s in (1, 2) for c in CLAIMS if c.cheap]
 
 
 @pytest.mark.parametrize("claim, seed", CASES, ids=[f"{c.id}-seed{s}" for c, s in CASES])
@@ -45,42 +35,13 @@ def test_documented_verdict(runs, claim, seed):
     if r.verdict == Verdict.CONFIRMED:
         # the exact law of the figures' sampler proves the simulation, not the statement
         kinds = {e.kind for e in r.evidence if e.check != "exact_law"}
-        if claim.id not in SIMULATION_ONLY:
+        if not claim.simulation_only:
             assert "symbolic" in kinds, "a confirmation needs a derivation"
         assert kinds & {"monte_carlo", "numeric", "rate"}, "and a simulation"
 
 
-#: where each refutation lies (the checks that fail, seed 0, quick tier) and what the notes say
-#: still holds (labels containing these strings must pass): a regression that moved a failure
-#: elsewhere, or broke a part that holds, keeps the verdict "refuted" but fails here
-REFUTED_AT = {
-    "sparsity_preserved_finite_B": ({"pattern_gradient", "pattern_finite_b"}, []),
-    "lemma_A1_proof_line": ({"symbolic", "monte_carlo"}, ["the two derivation engines agree"]),
-    "os_hessian_appendix": ({"exact_nilpotent", "numeric_bound"}, []),
-    "fig_4": ({"trends_full"}, ["vs k", "sparse-model SFT loss"]),
-    "thm_4_1": ({"min_distance", "nearest_zero_loss", "ridge_path"}, ["(B < d)", "residual"]),
-    "remark_4_1": ({"speed_with_k"}, ["0.25·γ_max", "0.5·γ_max", "real-loss minimisers for k"]),
-    "sec_5_1_operator": (
-        {"operator_mc", "operator_symbolic"},
-        ["Σ0 leaves U invariant", "(I − P_U)"],
-    ),
-    "sec_5_1_optimal_A": (
-        {"optimal_a_family"},
-        ["exact minimiser over the family", "as n grows, d=6, m=3, Σ0 leaves U", "real post-test"],
-    ),
-    "sec_5_1_optimal_A_unrestricted": ({"off_u_search"}, []),
-    "insight_1_interference": (
-        {"insight_exact", "insight_finite_b", "insight_population"},
-        ["r = 0.0, "],
-    ),
-    "thm_B1_terms": ({"limit_rate", "symbolic_limit"}, ["bias", "T_inv", "(β > 1)", "β=1.6"]),
-    "thm_B1_Tinv_C24": ({"limit_rate", "symbolic_limit"}, []),
-    # the limit-rate test (Student t over 6 replicates) no longer has the power to see the
-    # 0.07·T12 gap of the total; the exact comparison locates it
-    "thm_B1": ({"symbolic_limit"}, ["(β > 1)", "β=1.6"]),
-    "insight_2_all_r": ({"best_B"}, ["B < d, r=0.01"]),
-}
-
+#: where each refutation lies is the claim's ``refuted_at`` (see :class:`theory._claim.Claim`)
+REFUTED_AT = {c.id: c.refuted_at for c in CLAIMS if c.refuted_at is not None}
 
 #: verdicts that rest on a located failure (in general, or under the stated choices)
 LOCATED = ("refuted", "holds under", "not reproduced")
@@ -150,8 +111,10 @@ def test_uniqueness_check_fails_for_singular_covariance():
 
 def test_finite_b_check_passes_where_the_pattern_is_truly_kept():
     """Rows x, y, const of V never receive gradient (their residual is 0) even at finite B."""
-    from theory.checks._training import PatternFiniteB
-    from theory.claims.model import sparsity_preserved_finite_B
+    from theory.claims.model.sparsity_preserved_finite_B import (
+        PatternFiniteB,
+        sparsity_preserved_finite_B,
+    )
 
     rows = frozenset(f"V{i}{j}" for i in "124" for j in "1234")
     kept = sparsity_preserved_finite_B.with_formula(SparsityPattern(rows, ("finite_B",)))
@@ -166,7 +129,7 @@ def test_paired_check_rejects_a_wrong_pairing(monkeypatch):
     """The paired check is formula-independent; its wrong variant is a wrong model identity:
     pair ‖ŵ − w*‖² with ‖I + SṼ‖_F² (wrong order) instead of ‖I + ṼS‖_F²."""
     import numerics
-    from theory.claims.post_test_error import PairedForwardVsFrobenius, prop_5_1
+    from theory.claims.post_test_error.prop_5_1 import PairedForwardVsFrobenius, prop_5_1
 
     real = numerics.one_step_error_paired_samples
 

@@ -8,8 +8,8 @@ import pytest
 
 from theory import RunContext, all_claims, run_claims
 from theory._verdict import Outcome
-from theory.checks._fig3 import FIG3_TRENDS, fig3_setting, trend_p_values
-from theory.claims import fig_3
+from theory.claims.figures import fig_3
+from theory.claims.figures._fig3 import FIG3_TRENDS, fig3_setting, trend_p_values
 
 IDS = [f"fig_3_{m.lower()}_{p}" for m, p in FIG3_TRENDS]
 
@@ -128,7 +128,7 @@ def test_every_statement_gets_a_verdict_with_holm_covered_evidence(quick_runs):
 def test_same_seed_same_runs():
     import dataclasses
 
-    from theory.checks._fig3 import _run_seed
+    from theory.claims.figures._fig3 import _run_seed
 
     st = dataclasses.replace(
         fig3_setting(RunContext(), device="cpu"), pre_steps=4, sft_steps=2, os_steps=2,

@@ -177,7 +177,7 @@ def test_post_train_leaves_the_model_unchanged_and_is_reproducible():
 
 def test_full_configuration_has_about_9_5M_parameters():
     from theory._context import RunContext
-    from theory.checks._fig3 import fig3_setting
+    from theory.claims.figures._fig3 import fig3_setting
 
     st = fig3_setting(RunContext(tier="full"), device="cpu")
     cfg = g.GPT2Config(d=st.d, n_layer=st.n_layer, n_head=st.n_head, width=st.width,

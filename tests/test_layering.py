@@ -225,3 +225,62 @@ def test_circle_finder_sees_function_level_imports_and_skips_type_checking(tmp_p
     graph = import_graph(tmp_path, ("pkg",))
     assert graph["pkg.d"] == {"pkg.c"} and graph["pkg.c"] == set()
     assert import_circles(graph) == [["pkg.a", "pkg.b"]]
+
+
+def _runtime_imports(package: str) -> list[tuple[str, str]]:
+    """``(file, imported module)`` for every import that runs (not under ``if TYPE_CHECKING:``)."""
+    out = []
+    for path in sorted((ROOT / package).rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        typing_only = {
+            id(m)
+            for n in ast.walk(tree)
+            if isinstance(n, ast.If) and getattr(n.test, "id", "") == "TYPE_CHECKING"
+            for m in ast.walk(n)
+        }
+        for node in ast.walk(tree):
+            if id(node) in typing_only:
+                continue
+            if isinstance(node, ast.Import):
+                out += [(path.name, a.name) for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                out.append((path.name, node.module))
+    return out
+
+
+def test_checks_import_no_claim():
+    """The generic witnesses never read a claim: theory/checks imports no theory.claims (not
+    even lazily), and the Claim class only for type hints."""
+    bad = [(f, m) for f, m in _imports("theory/checks") if m.startswith("theory.claims")]
+    assert not bad, f"theory/checks must not import theory.claims: {bad}"
+    bad = [(f, m) for f, m in _runtime_imports("theory/checks") if m == "theory._claim"]
+    assert not bad, f"theory/checks imports theory._claim outside TYPE_CHECKING: {bad}"
+
+
+def test_the_claims_rule_sees_imports():
+    # deliberately wrong rules: the claims do import the checks, and the Claim class at run time
+    assert any(m.startswith("theory.checks") for _, m in _imports("theory/claims"))
+    assert any(m == "theory._claim" for _, m in _runtime_imports("theory/claims"))
+
+
+def test_every_claim_module_lives_in_a_section_package():
+    """theory/claims/<section>/<claim>.py: every package under theory/claims is a section of
+    the registry, every public module of a section holds claims, nothing sits elsewhere."""
+    import importlib
+
+    from theory.claims import SECTIONS, all_claims, section_modules
+
+    base = ROOT / "theory" / "claims"
+    stray = [p.name for p in base.glob("*.py") if p.name != "__init__.py"]
+    assert not stray, f"claim modules outside a section package: {stray}"
+    packages = {p.parent.name for p in base.glob("*/__init__.py")}
+    assert packages == set(SECTIONS), f"packages {packages} vs SECTIONS {SECTIONS}"
+    nested = [str(p.relative_to(base)) for p in base.glob("*/*/*.py")]
+    assert not nested, f"section packages are flat: {nested}"
+    from_modules = []
+    for section in SECTIONS:
+        for name in section_modules(section):
+            claims = importlib.import_module(name).CLAIMS
+            assert claims, f"{name} holds no claim"
+            from_modules += [c.id for c in claims]
+    assert from_modules == [c.id for c in all_claims()]

@@ -12,11 +12,14 @@ import sympy
 import numerics
 from theory import RunContext
 from theory._verdict import Outcome
-from theory.checks._os import BPTTFiniteDifference
-from theory.checks._os_curvature import OPNORM, RHO, GradientRates, HessianBoundExact, band_test
-from theory.checks._os_stability import AlignedVsMisaligned, InitSpectrumRate
-from theory.checks._os_trends import SFTScaleInvariance, TrendCheck, trend_statistics
-from theory.claims import outcome_supervision as osc
+from theory.claims import get_claim, section_claims
+from theory.claims.outcome_supervision._curvature import OPNORM, RHO, band_test
+from theory.claims.outcome_supervision._trends import TrendCheck, trend_statistics
+from theory.claims.outcome_supervision.fig_4 import SFTScaleInvariance
+from theory.claims.outcome_supervision.insight_4 import AlignedVsMisaligned, InitSpectrumRate
+from theory.claims.outcome_supervision.os_gradient import BPTTFiniteDifference
+from theory.claims.outcome_supervision.os_gradient_regimes import GradientRates
+from theory.claims.outcome_supervision.os_hessian_appendix import HessianBoundExact
 from theory.symbols import k
 
 
@@ -76,7 +79,7 @@ def test_band_test():
 
 def test_bptt_check_rejects_a_broken_gradient(monkeypatch):
     real = numerics.os_loss_and_grad
-    (e,) = BPTTFiniteDifference().run(osc.os_gradient, RunContext())
+    (e,) = BPTTFiniteDifference().run(get_claim("os_gradient"), RunContext())
     assert e.outcome == Outcome.PASS
 
     def broken(data, V, W, **kw):
@@ -84,7 +87,7 @@ def test_bptt_check_rejects_a_broken_gradient(monkeypatch):
         return loss, 1.001 * dV, dW
 
     monkeypatch.setattr(numerics, "os_loss_and_grad", broken)
-    (e,) = BPTTFiniteDifference().run(osc.os_gradient, RunContext())
+    (e,) = BPTTFiniteDifference().run(get_claim("os_gradient"), RunContext())
     assert e.outcome == Outcome.FAIL
 
 
@@ -95,7 +98,7 @@ def test_init_spectrum_rate_fails_when_the_gap_does_not_vanish(monkeypatch):
         "sample_wishart",
         lambda C, n, size, rng, **kw: real(C, n, size, rng, **kw) + 0.5 * np.eye(len(C)),
     )
-    (e,) = InitSpectrumRate().run(osc.insight_4, RunContext())
+    (e,) = InitSpectrumRate().run(get_claim("insight_4"), RunContext())
     assert e.p_value < 1e-6  # a plateau: the one-sided test rejects "slope <= -0.25"
 
 
@@ -103,7 +106,7 @@ def test_aligned_vs_misaligned_fails_without_a_collapse(monkeypatch):
     monkeypatch.setattr(
         numerics, "largest_stable_step", lambda *a, **kw: numerics.StableStep(0.1, 0.11, 0.105, 1)
     )
-    ev = AlignedVsMisaligned().run(osc.insight_4, RunContext())
+    ev = AlignedVsMisaligned().run(get_claim("insight_4"), RunContext())
     assert any(e.outcome == Outcome.FAIL for e in ev)
 
 
@@ -112,27 +115,27 @@ def test_sft_scale_invariance_fails_for_a_k_dependent_loss(monkeypatch):
 
     real = dos.sft_loss_sparse
     monkeypatch.setattr(dos, "sft_loss_sparse", lambda kk: real(0).scale(kk + 1) if kk else real(0))
-    (e,) = SFTScaleInvariance().run(osc.fig_4, RunContext())
+    (e,) = SFTScaleInvariance().run(get_claim("fig_4"), RunContext())
     assert e.outcome == Outcome.FAIL
 
 
 def test_operator_norm_laws():
     """With ‖M‖_op the appendix bound holds at the exact nilpotent point (ρ = 0 < ‖M‖ = 1), and
     an operator-norm gradient law is rejected at the non-normal design."""
-    bound_op = osc.os_hessian_appendix.with_formula(k**2 * OPNORM ** (2 * k - 2))
+    bound_op = get_claim("os_hessian_appendix").with_formula(k**2 * OPNORM ** (2 * k - 2))
     (e,) = HessianBoundExact().run(bound_op, RunContext())
     assert e.outcome == Outcome.PASS
-    law_op = osc.os_gradient_regimes.with_formula(k * OPNORM ** (2 * k - 1))
+    law_op = get_claim("os_gradient_regimes").with_formula(k * OPNORM ** (2 * k - 1))
     ev = GradientRates().run(law_op, RunContext())
     assert [e.outcome for e in ev][-1] == Outcome.FAIL  # the non-normal design
     assert all(e.outcome == Outcome.PASS for e in ev[:-1])  # normal designs: ρ = ‖M‖
-    law_rho = osc.os_gradient_regimes.with_formula(k * RHO ** (2 * k - 1))
+    law_rho = get_claim("os_gradient_regimes").with_formula(k * RHO ** (2 * k - 1))
     assert all(e.outcome == Outcome.PASS for e in GradientRates().run(law_rho, RunContext()))
 
 
 def _fake_results(monkeypatch):
     """Synthetic Figure 4 sweeps (no training): SFT U-shaped in B, OS decreasing in B."""
-    from theory.checks import _os_trends as ot
+    from theory.claims.outcome_supervision import _trends as ot
 
     st = ot.fig4_setting(RunContext())
     rng = np.random.default_rng(1)
@@ -155,13 +158,13 @@ def test_trend_check_reads_the_formula(monkeypatch):
     from theory._verdict import apply_holm
 
     _fake_results(monkeypatch)
-    ev = TrendCheck(variant="full").run(osc.fig_4, RunContext())
+    ev = TrendCheck(variant="full").run(get_claim("fig_4"), RunContext())
     assert all(e.outcome == Outcome.PENDING and e.p_value is not None for e in ev)
     assert {e.reject_means for e in ev} == {"pass", "fail"}
     apply_holm(ev, 1e-3)
     sft_b = [e for e in ev if e.label.startswith("SFT test error vs B")]
     assert [e.outcome for e in sft_b] == [Outcome.PASS, Outcome.PASS]  # supported, not contradicted
-    wrong = osc.fig_4.variant("sft_increasing_in_B")
+    wrong = get_claim("fig_4").variant("sft_increasing_in_B")
     ev = TrendCheck(variant="full").run(wrong, RunContext())
     apply_holm(ev, 1e-3)
     assert any(e.outcome == Outcome.FAIL for e in ev)
@@ -183,7 +186,11 @@ def test_figure_4_writes_png_and_csv(monkeypatch, tmp_path):
     assert math.isclose(float(lines[-1].split(",")[4]), 1.3)
 
 
-@pytest.mark.parametrize("claim", osc.CLAIMS, ids=[c.id for c in osc.CLAIMS])
+@pytest.mark.parametrize(
+    "claim",
+    section_claims("outcome_supervision"),
+    ids=[c.id for c in section_claims("outcome_supervision")],
+)
 def test_latex_covers_every_claim(claim):
     from theory._latex import claim_latex
 
@@ -195,7 +202,7 @@ def test_ridders_derivative_is_exact_where_a_fixed_step_is_not():
     """A degree-22 polynomial (the shape of a k = 10 rollout loss): a central difference at
     h = 1e-6 is off by ~2e-6 relative, Ridders' extrapolation by < 1e-9, and its own error
     estimate covers the true error; a start so large that f overflows is discarded."""
-    from theory.checks._ridders import ridders_derivative
+    from numerics import ridders_derivative
 
     f = lambda t: (1.0 + 50.0 * t) ** 22 - 1000.0 * t  # noqa: E731
     exact = 22 * 50.0 - 1000.0
@@ -224,18 +231,18 @@ def test_ridders_derivative_is_exact_where_a_fixed_step_is_not():
 def test_exact_step_law_rejects_laws_the_stable_step_fit_cannot_resolve(law):
     """The fit of measured stable steps (ρ ≫ 1) barely resolves the k² factor; the exact d = 1
     check rejects every near-miss law, and accepts the printed one."""
-    from theory.checks._os_curvature import HessianLawD1
+    from theory.claims.outcome_supervision._curvature import HessianLawD1
 
     check = HessianLawD1(reciprocal=True)
-    (ok,) = check.run(osc.insight_4, RunContext())
+    (ok,) = check.run(get_claim("insight_4"), RunContext())
     assert ok.outcome == Outcome.PASS
-    (bad,) = check.run(dataclasses.replace(osc.insight_4, formula=law), RunContext())
+    (bad,) = check.run(dataclasses.replace(get_claim("insight_4"), formula=law), RunContext())
     assert bad.outcome == Outcome.FAIL
 
 
 def test_printed_exponents_read_off_the_law():
     from theory import CannotExpress
-    from theory.checks._os_curvature import printed_exponents
+    from theory.claims.outcome_supervision.os_hessian import printed_exponents
 
     assert printed_exponents(k**2 * RHO ** (2 * k - 2)) == (2.0, 1.0)
     assert printed_exponents(k**6 * RHO ** (3 * (2 * k - 2))) == (6.0, 3.0)
@@ -246,7 +253,7 @@ def test_printed_exponents_read_off_the_law():
 def test_exponent_fit_recovers_exponents_and_rejects_wrong_ones():
     """Synthetic minimisers with λ = C_g k^a mean_τ(c ρ^(b(2k−2))) × noise: the fit recovers
     (a, b) within its standard errors; the H0 record of a wrong printed law is rejected."""
-    from theory.checks._os_curvature import exponent_fit
+    from theory.claims.outcome_supervision.os_hessian import exponent_fit
 
     rng = np.random.default_rng(5)
     rows = []

@@ -7,19 +7,16 @@ import sympy as sp
 
 import derivations._sft as ds
 from derivations import TracePoly
+from numerics import golden_section_min
 from theory import RunContext
 from theory._evaluate import evaluate, evaluate_exact
 from theory._latex import claim_latex
 from theory._verdict import Outcome
-from theory.checks._allocation import (
-    PostTestWitness,
-    golden_min,
-    insight_arms,
-    offu_evidence,
-    post_test_error,
-)
-from theory.checks._sft import conditions_evidence
-from theory.claims import data_allocation, sft
+from theory.claims import get_claim, section_claims
+from theory.claims.data_allocation._checks import insight_arms, post_test_error
+from theory.claims.data_allocation.sec_5_1_optimal_A import PostTestWitness
+from theory.claims.data_allocation.sec_5_1_optimal_A_unrestricted import offu_evidence
+from theory.claims.sft.thm_4_1 import conditions_evidence
 from theory.symbols import LambdaMax, LambdaMinPlus, Phi, k
 
 
@@ -62,9 +59,9 @@ def test_offu_evidence_passes_only_when_no_direction_helps():
 
 def test_post_test_witness_rejects_a_wrong_error_formula():
     """Drop the 1/n variance term from the error: the Monte Carlo of real prompts rejects it."""
-    right = PostTestWitness().run(data_allocation.sec_5_1_optimal_A, RunContext(seed=0))
+    right = PostTestWitness().run(get_claim("sec_5_1_optimal_A"), RunContext(seed=0))
     wrong = PostTestWitness(error=lambda V, S, n: float(np.sum((np.eye(len(S)) + V @ S) ** 2))).run(
-        data_allocation.sec_5_1_optimal_A, RunContext(seed=0)
+        get_claim("sec_5_1_optimal_A"), RunContext(seed=0)
     )
     assert max(e.p_value for e in right) > 1e-3
     assert min(e.p_value for e in wrong) < 1e-8
@@ -93,7 +90,7 @@ def test_post_test_error_is_lemma_A1():
 
 
 def test_golden_min_finds_the_minimum_of_a_unimodal_function():
-    x, fx = golden_min(lambda t: (t - 0.3) ** 2 + 1, -2.0, 5.0)
+    x, fx = golden_section_min(lambda t: (t - 0.3) ** 2 + 1, -2.0, 5.0)
     assert x == pytest.approx(0.3, abs=1e-6) and fx == pytest.approx(1.0)
 
 
@@ -106,7 +103,7 @@ def test_insight_arms_have_the_same_budget(rho, m, r):
 
 @pytest.mark.parametrize(
     "claim",
-    [*sft.CLAIMS, data_allocation.sec_5_1_operator, data_allocation.insight_1],
+    [*section_claims("sft"), get_claim("sec_5_1_operator"), get_claim("insight_1")],
     ids=lambda c: c.id,
 )
 def test_latex_has_printed_and_derived_forms(claim):

@@ -40,7 +40,7 @@ def test_scalars_and_matrices(eta, n, V, B):
 def test_lemma_A1_formula_is_at_least_its_population_part(args):
     """A property a user might test with these strategies: the Lemma A.1 correction is ≥ 0."""
     from theory._evaluate import evaluate
-    from theory.claims.gaussian_moments import lemma_A1
+    from theory.claims.gaussian_moments.lemma_A1 import lemma_A1
     from theory.symbols import n
 
     V, C = args

@@ -88,7 +88,7 @@ def test_false_alarm_rate_is_calibrated():
     points are uniform (Kolmogorov–Smirnov, α = 0.01), and Holm at the default level rejects
     nothing. This measures the check's false-alarm rate instead of assuming it."""
     from theory.checks import MonteCarloIdentity
-    from theory.claims.gaussian_moments import lemma_A1
+    from theory.claims.gaussian_moments.lemma_A1 import lemma_A1
 
     ps = []
     for seed in range(20):
@@ -107,7 +107,7 @@ def test_power_against_a_small_perturbation():
     import sympy as sp
 
     from theory.checks import MonteCarloIdentity
-    from theory.claims.gaussian_moments import lemma_A1
+    from theory.claims.gaussian_moments.lemma_A1 import lemma_A1
     from theory.symbols import n
 
     wrong = lemma_A1.with_formula(lemma_A1.formula.subs(n, n / sp.Rational(102, 100)))

@@ -46,6 +46,19 @@ class Claim:
       there is "inconclusive", with the spread and this seed's own outcome shown;
     * ``extends`` — the id of the paper's claim of which this one is the project's stronger or
       different reading (its statement says so); empty for the paper's own claims.
+
+    What the test suite holds the verifier to (none of these is part of the JSON report):
+
+    * ``cheap`` — the claim is cheap enough that the default test suite re-runs it at more root
+      seeds (1 and 2; every claim is re-run at seeds 3–5 under ``-m slow``);
+    * ``simulation_only`` — a qualitative statement about simulated curves with no derivation of
+      the statement itself (its symbolic evidence is the exact law of the sampler): a
+      confirmation needs simulated evidence only;
+    * ``refuted_at`` — for a claim whose verdict rests on a located failure ("refuted", "holds
+      under", "not reproduced"): ``(checks, holds)``, the names of the checks whose records fail
+      at seed 0 in the quick tier, and fragments of record labels that must pass (the parts the
+      notes say still hold). A regression that moves the failure elsewhere, or breaks a part
+      that holds, keeps the verdict but fails the test.
     """
 
     id: str
@@ -76,6 +89,9 @@ class Claim:
     dims: Sequence[int] = ()
     #: what validation found legal but suspicious (e.g. a letter the formula omits)
     warnings: Sequence[str] = ()
+    cheap: bool = False
+    simulation_only: bool = False
+    refuted_at: tuple[frozenset[str], tuple[str, ...]] | None = None
 
     def variant(self, name: str) -> Claim:
         """The deliberately wrong variant ``name`` of this claim."""
@@ -88,6 +104,7 @@ class Claim:
             wrong_variants={},
             conditions={},  # a wrong formula is judged on the whole domain
             seed_spread={},  # the spread was measured for the printed formula
+            refuted_at=None,  # so was where the printed formula fails
             expected="not reproduced" if self.experiment else "refuted",
         )
 

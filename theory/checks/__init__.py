@@ -1,6 +1,11 @@
-"""Ways of judging a claim. Each check returns evidence records (see :mod:`theory._verdict`)."""
+"""Generic witnesses: ways of judging a claim that several claims share (see README.md).
+
+Each check returns evidence records (see :mod:`theory._verdict`); a check written for one claim
+lives in that claim's file under :mod:`theory.claims`.
+"""
 
 from theory.checks._argmin import SimulatedArgmin, SymbolicArgmin
+from theory.checks._evidence import scope_if, short_text, t_interval
 from theory.checks._inequality import MonteCarloInequality, SymbolicInequality
 from theory.checks._limit import SimulatedLimit, SymbolicPathLimit
 from theory.checks._montecarlo import MonteCarloIdentity, NumericIdentity, simulated_points
@@ -17,5 +22,8 @@ __all__ = [
     "SymbolicInequality",
     "SymbolicPathLimit",
     "exact_difference",
+    "scope_if",
+    "short_text",
     "simulated_points",
+    "t_interval",
 ]

@@ -8,11 +8,12 @@ import numpy as np
 import sympy as sp
 
 from theory._bindings import bind_point
-from theory._claim import Check, Claim
+from theory._check import Check
 from theory._evaluate import evaluate
 from theory._verdict import CannotExpress, Evidence, Outcome, z_test
 
 if TYPE_CHECKING:
+    from theory._claim import Claim
     from theory._context import RunContext
     from theory.quantities import Point, Quantity
 

@@ -13,11 +13,13 @@ import sympy as sp
 
 from derivations import LETTERS, TracePoly, d
 from theory._bindings import bind_derived, bind_explicit, bind_formula
-from theory._claim import Check, Claim
+from theory._check import Check
 from theory._evaluate import evaluate_exact
 from theory._verdict import CannotExpress, Evidence, Outcome
+from theory.checks._evidence import short_text
 
 if TYPE_CHECKING:
+    from theory._claim import Claim
     from theory._context import RunContext
 
 __all__ = ["SymbolicIdentity", "exact_difference", "time_limit"]
@@ -43,11 +45,6 @@ def exact_difference(a, b) -> sp.Expr | sp.Matrix | None:
         return None
     diff = a - b
     return None if _is_zero(diff) else sp.expand(diff)
-
-
-def _short(e: object, limit: int = 240) -> str:
-    s = str(e)
-    return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
 class _OutOfTime(Exception):
@@ -150,7 +147,7 @@ class SymbolicIdentity(Check):
                     ) from None
                 diff = exact_difference(value, printed_val)
                 if diff is not None:
-                    failures.append(f"d={dd}: derived − printed = {_short(diff)}")
+                    failures.append(f"d={dd}: derived − printed = {short_text(diff)}")
                 # the unbound matrix-level result on the bound matrices: an independent value
                 matrix_level = derived.evaluate(subs, {d: dd})
                 if exact_difference(matrix_level, value) is not None:
@@ -168,7 +165,7 @@ class SymbolicIdentity(Check):
             printed = TracePoly.from_sympy(formula, LETTERS)
         except (NotImplementedError, ValueError) as exc:
             raise CannotExpress(
-                f"the matrix-level engine cannot represent the formula {_short(formula, 120)}: "
+                f"the matrix-level engine cannot represent the formula {short_text(formula, 120)}: "
                 f"{exc} (state the claim at fixed dimensions with dims=(1, 2) to derive it "
                 "exactly there)"
             ) from None
@@ -181,7 +178,7 @@ class SymbolicIdentity(Check):
                 outcome=Outcome.PASS if ok else Outcome.FAIL,
                 claimed=str(printed.simplified()),
                 measured=str(derived.simplified()),
-                detail="canonical forms agree" if ok else f"derived − printed = {_short(diff)}",
+                detail="canonical forms agree" if ok else f"derived − printed = {short_text(diff)}",
             )
         )
 

@@ -1,8 +1,8 @@
 """Figure 3 (§8): post-test error of the GPT-2-style transformer after SFT and after OS against
 the number of prompts B, the prompt length n and the CoT length k (six panels, mean ± standard
-error over seeds). The runs are those of :func:`theory.checks._fig3.fig3_results`, shared with
-the six claims ``fig_3_*``; each panel title carries that claim's verdict (Holm over the six).
-"""
+error over seeds). The runs are those of :func:`theory.claims.figures._fig3.fig3_results`,
+shared with the six claims ``fig_3_*``; each panel title carries that claim's verdict (Holm over
+the six)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from theory._runner import run_claims
-from theory.checks._fig3 import FIG3_TRENDS, fig3_results, panel_errors, unprinted
-from theory.claims.fig_3 import CLAIMS
+from theory.claims.figures._fig3 import FIG3_TRENDS, fig3_results, panel_errors, unprinted
+from theory.claims.figures.fig_3 import CLAIMS
 from theory.figures import require_matplotlib
 from theory.figures._output import save_figure
 

@@ -1,9 +1,8 @@
 """Figure 4 (§8): post-test error of the single-layer LSA after SFT and after OS, against the
-number of prompts B, the prompt length n and the CoT length k (six panels, mean ± standard
-error over seeds), for every weight trained (solid, the paper's setting) and for Ṽ only
-(dashed). The data are the sweeps of :func:`theory.checks._os_trends.fig4_results`, shared
-with the claims ``fig_4`` and ``insight_3``.
-"""
+number of prompts B, the prompt length n and the CoT length k (six panels, mean ± standard error
+over seeds), for every weight trained (solid, the paper's setting) and for Ṽ only (dashed). The
+data are the sweeps of :func:`theory.claims.outcome_supervision._trends.fig4_results`, shared
+with the claims ``fig_4`` and ``insight_3``."""
 
 from __future__ import annotations
 
@@ -13,7 +12,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from theory.checks._os_trends import FIG4_TRENDS, fig4_results, trend_statistics
+from theory.claims.outcome_supervision._trends import fig4_results, trend_statistics
+from theory.claims.outcome_supervision.fig_4 import FIG4_TRENDS
 from theory.figures import require_matplotlib
 from theory.figures._output import save_figure
 

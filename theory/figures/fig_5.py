@@ -9,8 +9,9 @@ from pathlib import Path
 import numpy as np
 
 from theory._context import RunContext
-from theory.checks._figures_sft import ETA, RHO, fig5_data
-from theory.claims.figures_sft import theory_curve
+from theory.claims.figures._setup import theory_curve
+from theory.claims.figures._sft_figures import ETA, RHO
+from theory.claims.figures.fig_5 import fig5_data
 from theory.figures import require_matplotlib
 from theory.figures._output import save_figure
 from theory.figures._sft_plot import OVERLAY_NOTE, gap_summary, log_mean_se
