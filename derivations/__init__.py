@@ -20,6 +20,13 @@ from derivations._asymptotics import (
 from derivations._balance import balance_spectral_radius
 from derivations._blocks import BlockMatrix
 from derivations._cache import disk_cache
+from derivations._calculus import (
+    critical_points,
+    expr_trace_form,
+    limit_at_infinity,
+    trace_form,
+    trace_values,
+)
 from derivations._icl import icl_risk, icl_risk_explicit, sigma
 from derivations._isserlis import (
     expect_gaussian_vector,
@@ -100,6 +107,7 @@ __all__ = [
     "appended_column",
     "balance_spectral_radius",
     "bisect_root",
+    "critical_points",
     "cross_trace_limit",
     "d",
     "disk_cache",
@@ -108,6 +116,7 @@ __all__ = [
     "expect",
     "expect_gaussian_vector",
     "expect_wishart",
+    "expr_trace_form",
     "fold_prompts",
     "frobenius_risk",
     "frobenius_risk_explicit",
@@ -120,6 +129,7 @@ __all__ = [
     "isserlis_moment",
     "k",
     "last_column",
+    "limit_at_infinity",
     "linear_part",
     "min_distance_explicit",
     "n",
@@ -163,6 +173,8 @@ __all__ = [
     "theorem_b1_limits",
     "theorem_b1_noise_structure",
     "theorem_b1_terms",
+    "trace_form",
+    "trace_values",
     "wishart_moment",
     "wishart_sandwich",
     "wishart_sandwich_explicit",

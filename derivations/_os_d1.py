@@ -28,7 +28,8 @@ OS_D1_SYMBOLS = (_v, _s, _w)
 
 
 def os_d1_values() -> dict[str, sp.Matrix]:
-    """The 1×1 matrices Ṽ = (v), S = (s), w* = (w), W̃ = I at which the rollout is evaluated."""
+    """The 1×1 matrices Ṽ = (v), S = (s), w* = (w), W̃ = I at which the rollout of
+    Proposition 6.1 is evaluated (§6's d = 1 case)."""
     return {
         "Vt": sp.Matrix([[_v]]),
         "S": sp.Matrix([[_s]]),

@@ -106,9 +106,6 @@ from ._sft import (
     sft_statistics,
     sparse_sft_loss_and_grad,
 )
-from ._sft import (
-    sft_minimiser as sft_minimiser,  # deprecated alias of nearest_sft_minimiser
-)
 from ._sft_scale import (
     BlockDiagonalSetting,
     first_order_weights,
@@ -120,9 +117,6 @@ from ._sft_scale import (
     sft_error_sweep,
     theorem_4_1_minimiser,
     theorem_b1_terms_finite,
-)
-from ._sft_scale import (
-    sft_minimizer as sft_minimizer,  # deprecated alias of theorem_4_1_minimiser
 )
 from ._training import GDResult, adam, gradient_descent
 from ._validation import InvalidArgument

@@ -385,7 +385,3 @@ def sft_gd_iterations(
 
     res = _vtilde_gd(data, V_tilde0, eta=eta, k=k, step=step, max_steps=max_steps, callback=done)
     return res.n_steps if res.message.startswith("stopped by callback") else max_steps + 1
-
-# Deprecated alias (not in __all__), kept only while theory/claims and theory/checks use the
-# old name; the coordinator's sed (refactor-layers) renames the callers, then delete it.
-sft_minimiser = nearest_sft_minimiser

@@ -359,7 +359,3 @@ def sft_error_sweep(
                 VS, VN = first_order_weights(Om[:, :B], Ph[:, :B], a, g0, st.eta)
                 out[1, i, j] = post_test_error_diag(VS + VN, sig, st.n)
     return out if first_order else out[0]
-
-# Deprecated alias (not in __all__), kept only while theory/claims and theory/checks use the
-# old name; the coordinator's sed (refactor-layers) renames the callers, then delete it.
-sft_minimizer = theorem_4_1_minimiser

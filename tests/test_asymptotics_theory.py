@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-import derivations._asymptotics as da
-from derivations._asymptotics import ASYM
+import derivations as da
+from derivations import ASYM
 from theory import RunContext
 from theory._verdict import Outcome, apply_holm
 from theory.claims.figures import _sft_figures as ff

@@ -111,7 +111,7 @@ def test_aligned_vs_misaligned_fails_without_a_collapse(monkeypatch):
 
 
 def test_sft_scale_invariance_fails_for_a_k_dependent_loss(monkeypatch):
-    import derivations._os as dos
+    import derivations as dos
 
     real = dos.sft_loss_sparse
     monkeypatch.setattr(dos, "sft_loss_sparse", lambda kk: real(0).scale(kk + 1) if kk else real(0))

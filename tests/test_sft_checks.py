@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-import derivations._sft as ds
+import derivations as ds
 from derivations import TracePoly
 from numerics import golden_section_min
 from theory import RunContext
@@ -73,7 +73,7 @@ def test_post_test_error_is_lemma_A1():
     ‖I + VŜ‖_F² at d = 2 (generic V and Σ)."""
     import sympy as sp
 
-    from derivations._moments import frobenius_risk_explicit
+    from derivations import frobenius_risk_explicit
 
     for v, sig, n in ((-0.5, 2.0, 4), (1.3, 0.7, 1), (-2.0, 0.1, 30)):
         chi2 = (1 + v * sig) ** 2 + 2 * v**2 * sig**2 / n

@@ -32,10 +32,9 @@ import numpy as np
 import sympy as sp
 
 import numerics
-from derivations import d
-from derivations._calculus import critical_points
+from derivations import critical_points, d
 from theory._bindings import bind_point
-from theory._claim import Check
+from theory._check import Check
 from theory._evaluate import evaluate, evaluate_exact
 from theory._verdict import CannotExpress, Evidence, Outcome, z_test
 from theory.checks._exact_points import bind_expr, derived_form, exact_points

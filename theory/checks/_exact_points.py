@@ -18,8 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import sympy as sp
 
-from derivations import LETTERS, d, n
-from derivations._calculus import expr_trace_form, trace_form, trace_values
+from derivations import LETTERS, d, expr_trace_form, n, trace_form, trace_values
 from theory._bindings import bind_derived, bind_explicit
 from theory._evaluate import evaluate_exact
 from theory._formula import simplify_inverses

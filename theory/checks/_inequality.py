@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy as sp
 
-from theory._claim import Check
+from theory._check import Check
 from theory._evaluate import evaluate
 from theory._stats import upper_tail_p
 from theory._verdict import CannotExpress, Evidence, Outcome

@@ -42,10 +42,9 @@ import numpy as np
 import sympy as sp
 
 import numerics
-from derivations import d, n
-from derivations._calculus import limit_at_infinity
+from derivations import d, limit_at_infinity, n
 from theory._bindings import bind_point
-from theory._claim import Check
+from theory._check import Check
 from theory._evaluate import evaluate, evaluate_exact
 from theory._stats import ols
 from theory._verdict import CannotExpress, Evidence, Outcome, z_test

@@ -4,7 +4,7 @@ r"""Checks of the data-allocation results of §5.1: the error operator on :math:
 Post-test errors are the exact formula of Lemma A.1 / Prop 5.1 (the confirmed claim
 ``lemma_A1``) at the derived population limit :math:`\tilde V_\infty(A)`
 (:func:`theory.claims.sft._data.vinf_derived`); at finite B the SFT weights come from real
-training (:func:`numerics.sft_minimiser`); Monte Carlo of real test prompts through the real
+training (:func:`numerics.nearest_sft_minimiser`); Monte Carlo of real test prompts through the real
 forward pass witnesses the error formula at a few points.
 """
 

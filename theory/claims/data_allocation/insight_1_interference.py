@@ -62,7 +62,7 @@ class InsightFiniteB(Check):
                     vals = []
                     for i in range(R):
                         data = numerics.make_sft_data(arms[a], nn, B, rng)
-                        V = numerics.sft_minimiser(
+                        V = numerics.nearest_sft_minimiser(
                             data, V0, eta=INSIGHT_ETA, k=1, check_structure=i == 0
                         )
                         vals.append(post_test_error(V, Sig, nn))

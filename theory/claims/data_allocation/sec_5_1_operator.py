@@ -122,7 +122,7 @@ class OperatorMC(Check):
                 ctx.note(f"§5.1 operator: {R} real-loss minimisers at B = {B}")
                 return np.array(
                     [
-                        numerics.sft_minimiser(
+                        numerics.nearest_sft_minimiser(
                             numerics.make_sft_data(st.A, nn, B, rng),
                             V0,
                             eta=ee,

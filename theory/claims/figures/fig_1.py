@@ -191,7 +191,7 @@ class SpikeSymbolic(Check):
     def run(self, claim: Claim, ctx: RunContext) -> list[Evidence]:
         import sympy as sp
 
-        from derivations._asymptotics import ASYM, pinv_trace_limit, projector_limit
+        from derivations import ASYM, pinv_trace_limit, projector_limit
 
         st: Fig1Statements = claim.formula
         eq, _ = projector_limit()

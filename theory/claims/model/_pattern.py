@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy as sp
 
-import derivations._training as dt
+import derivations as dt
 import numerics
 from theory._check import Check
 from theory._claim import Claim

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy as sp
 
-import derivations._training as dt
+import derivations as dt
 import numerics
 from derivations import LETTERS, TracePoly, d
 from theory._check import Check

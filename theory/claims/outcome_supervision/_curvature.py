@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy as sp
 
-import derivations._os as dos
+import derivations as dos
 from derivations import OS_D1_SYMBOLS, os_d1_values
 from theory._check import Check
 from theory._claim import Claim

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy as sp
 
-import derivations._os as dos
+import derivations as dos
 import numerics
 from derivations import LETTERS, TracePoly, d, n
 from theory._check import Check

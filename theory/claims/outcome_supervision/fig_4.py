@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import sympy as sp
 
-import derivations._os as dos
+import derivations as dos
 from theory._check import Check
 from theory._claim import Claim
 from theory._verdict import Evidence, Outcome

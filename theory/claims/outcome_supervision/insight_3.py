@@ -3,7 +3,7 @@ written only for it."""
 
 from __future__ import annotations
 
-import derivations._os as dos
+import derivations as dos
 from theory._claim import Claim
 from theory.claims.outcome_supervision._trends import TrendCheck
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy as sp
 
-import derivations._os as dos
+import derivations as dos
 import numerics
 from numerics import ridders_derivative
 from theory._check import Check

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-import derivations._os as dos
+import derivations as dos
 from theory._claim import Claim
 from theory._matsum import msum
 from theory.claims.outcome_supervision._rollout import (

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy as sp
 
-import derivations._os as dos
-import derivations._training as dtr
+import derivations as dos
+import derivations as dtr
 import numerics
 from derivations import LETTERS, balance_spectral_radius
 from theory._check import Check

@@ -32,8 +32,7 @@ import numpy as np
 import sympy as sp
 
 import numerics
-from derivations._asymptotics import ASYM, bisect_root, solve_v
-from derivations._cache import disk_cache
+from derivations import ASYM, bisect_root, disk_cache, solve_v
 from theory._check import Check
 from theory._claim import Claim
 from theory._verdict import Evidence, Outcome, z_test
@@ -198,7 +197,7 @@ def finite_size_statistics(
         stats = {"w_1": t11, "w_2": t22, "T_12": t12, "cross_trace": ct}
         stats.update(numerics.theorem_b1_terms_finite(Om, st))
         VS, VN = numerics.first_order_weights(Om, Ph, st.a, st.gamma0, st.eta)
-        Vstar = numerics.sft_minimizer(Om, Ph, st.gamma0, st.eta)
+        Vstar = numerics.theorem_4_1_minimiser(Om, Ph, st.gamma0, st.eta)
         stats["err_first_order"] = numerics.post_test_error_diag(VS + VN, st.sigma, st.n)
         stats["err_star"] = numerics.post_test_error_diag(Vstar, st.sigma, st.n)
         stats["rel_dist"] = float(np.linalg.norm(VS + VN - Vstar) / np.linalg.norm(Vstar))
@@ -358,7 +357,7 @@ def _canonical(expr: sp.Expr, other: sp.Expr, branch: str, beta_q, w_q) -> sp.Ex
 @disk_cache
 def _beta_w_of_q() -> tuple[sp.Expr, tuple[sp.Expr, ...]]:
     """β(q) and w_k(q) from the derived Lemma C.1 relation (seed-independent: cached)."""
-    from derivations._asymptotics import projector_limit
+    from derivations import projector_limit
 
     eq, w_generic = projector_limit()
     a_sq = {ASYM.a1sq: ASYM.a1**2, ASYM.a2sq: ASYM.a2**2}

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-import derivations._asymptotics as da
-from derivations._asymptotics import ASYM as X
+import derivations as da
+from derivations import ASYM as X
 from theory.claims.proportional_asymptotics._limits import AsymptoticFormula
 
 beta, mu1, rho, r, eta, gamma = X.beta, X.mu1, X.rho, X.r, X.eta, X.gamma

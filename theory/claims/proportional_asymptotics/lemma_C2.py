@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-import derivations._asymptotics as da
-from derivations._asymptotics import ASYM as X
+import derivations as da
+from derivations import ASYM as X
 from theory._claim import Claim
 from theory.claims.proportional_asymptotics._limits import LimitRate, SymbolicLimit, Term
 from theory.claims.proportional_asymptotics._setup import T12_PRINTED, _formula, _vk, a, mu

@@ -11,8 +11,8 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from derivations._asymptotics import ASYM as X
-from derivations._cache import disk_cache
+from derivations import ASYM as X
+from derivations import disk_cache
 from theory._check import Check
 from theory._claim import Claim
 from theory._verdict import Evidence, Outcome

@@ -7,7 +7,7 @@ import functools
 
 import sympy as sp
 
-import derivations._asymptotics as da
+import derivations as da
 from theory._claim import Claim
 from theory.claims.proportional_asymptotics._limits import LimitRate, SymbolicLimit, Term
 from theory.claims.proportional_asymptotics._setup import (

@@ -3,7 +3,7 @@ what only it uses."""
 
 from __future__ import annotations
 
-import derivations._asymptotics as da
+import derivations as da
 from theory._claim import Claim
 from theory.claims.proportional_asymptotics._limits import LimitRate, SymbolicLimit, Term
 from theory.claims.proportional_asymptotics._setup import T_INV, _formula

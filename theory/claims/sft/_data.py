@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import sympy as sp
 
-import derivations._sft as ds
+import derivations as ds
 import numerics
-from derivations._training import linear_part
+from derivations import linear_part
 from theory._evaluate import evaluate
 from theory.symbols import A, Gamma0, pinv
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-import derivations._sft as ds
-from derivations._training import linear_part
+import derivations as ds
+from derivations import linear_part
 from theory.claims.sft._data import nearest_stationary_point
 from theory.symbols import Gamma0, I, Omega, Phi, eta, pinv
 

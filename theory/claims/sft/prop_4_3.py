@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy as sp
 
-import derivations._sft as ds
+import derivations as ds
 import numerics
 from derivations import d, eta, n
 from theory._check import Check
@@ -63,7 +63,12 @@ def _prop43_sweep(ctx: RunContext, j: int, A: np.ndarray, S0: np.ndarray):
             for _ in range(R):
                 data = numerics.make_sft_data(A, n_, B, rng)
                 rows.append(
-                    (B, numerics.sft_minimiser(data, V0, eta=eta_, k=k_, check_structure=not rows))
+                    (
+                        B,
+                        numerics.nearest_sft_minimiser(
+                            data, V0, eta=eta_, k=k_, check_structure=not rows
+                        ),
+                    )
                 )
         return rows
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy as sp
 
-import derivations._sft as ds
+import derivations as ds
 import numerics
 from derivations import k
 from theory._check import Check
@@ -42,8 +42,8 @@ class KIndependence(Check):
     Symbolic: the derived gradient for k = 0..4 is a positive multiple of the k = 0 gradient
     (same zero set, same nearest point), and the printed :math:`\tilde V^*` does not involve
     k. Simulation: the minimiser of the real SFT loss nearest :math:`-\Gamma_0^{-1}`
-    (:func:`numerics.sft_minimiser`) on the same prompts for k = 0..3 agrees across k and with
-    the printed :math:`\tilde V^*` evaluated at each k.
+    (:func:`numerics.nearest_sft_minimiser`) on the same prompts for k = 0..3 agrees
+    across k and with the printed :math:`\tilde V^*` evaluated at each k.
     """
 
     name: str = field(default="k_independence", init=False)
@@ -76,7 +76,7 @@ class KIndependence(Check):
             mins = ctx.cached(
                 ("remark41_minimisers", j),
                 lambda s=s: [
-                    numerics.sft_minimiser(s.data, s.V0, eta=s.eta, k=kk) for kk in range(4)
+                    numerics.nearest_sft_minimiser(s.data, s.V0, eta=s.eta, k=kk) for kk in range(4)
                 ],
             )
             printed = [np.asarray(s.evaluate(vt, k=kk), dtype=float) for kk in range(4)]
@@ -136,7 +136,7 @@ class SpeedWithK(Check):
         for j, s in enumerate(remark41_settings(ctx)):
             target = ctx.cached(
                 ("remark41_target", j),
-                lambda s=s: numerics.sft_minimiser(s.data, s.V0, eta=s.eta, k=0),
+                lambda s=s: numerics.nearest_sft_minimiser(s.data, s.V0, eta=s.eta, k=0),
             )
             lam = np.linalg.eigvalsh(s.Phi @ s.Phi.T)
             lmax, lmin = lam[-1], lam[lam > 1e-10 * lam[-1]][0]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy as sp
 
-import derivations._sft as ds
+import derivations as ds
 import numerics
 from derivations import Bsym, d
 from theory._check import Check

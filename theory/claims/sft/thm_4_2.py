@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy as sp
 
-import derivations._sft as ds
+import derivations as ds
 import numerics
-from derivations import LETTERS, Bsym, TracePoly, d, eta, k
-from derivations._training import linear_part
+from derivations import LETTERS, Bsym, TracePoly, d, eta, k, linear_part
 from theory._check import Check
 from theory._claim import Claim
 from theory._evaluate import evaluate_exact
