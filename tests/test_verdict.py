@@ -199,3 +199,20 @@ def test_a_seed_unstable_claim_is_inconclusive_with_its_own_outcome_shown():
     assert "this seed alone gives refuted" in unstable.evidence[-1].detail
     (full,) = run_claims([dataclasses.replace(base, seed_spread=spread)], RunContext(tier="full"))
     assert full.verdict == Verdict.REFUTED  # the spread was measured at the quick tier only
+
+
+def test_summary_max_z_counts_only_how_close_a_test_came_to_rejecting():
+    from theory._runner import _count
+
+    def rec(z, **kw):
+        return Evidence(kind="monte_carlo", label="x", z=z, p_value=0.5, **kw)
+
+    ev = [
+        rec(1.5),  # two-sided: |z|
+        rec(-2.0),  # two-sided: |z| = 2 is the largest
+        rec(-900.0, alternative="greater"),  # one-sided, far inside the inequality
+        rec(13.0, reject_means="pass"),  # confirmatory: its large z is evidence for
+    ]
+    assert _count(ev) == "4 statistical (max |z| 2.00)"
+    assert _count([rec(1.2, alternative="greater")]) == "1 statistical (max |z| 1.20)"
+    assert _count([rec(5.0, reject_means="pass")]) == "1 statistical"

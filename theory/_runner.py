@@ -96,7 +96,14 @@ def _count(ev: Sequence[Evidence], *, scoped: bool = False) -> str:
     if n_num:
         parts.append(f"{n_num} numeric")
     if stats:
-        zs = [abs(e.z) for e in stats if e.z is not None]
+        # how close the tests of the statement came to rejecting it: |z| of two-sided tests,
+        # z itself of one-sided ones; confirmatory records (null = the statement's negation),
+        # whose large |z| is the evidence for the statement, are not counted
+        zs = [
+            max(e.z, 0.0) if e.alternative else abs(e.z)
+            for e in stats
+            if e.z is not None and e.reject_means == "fail"
+        ]
         zmax = f" (max |z| {max(zs):.2f})" if zs else ""
         parts.append(f"{len(stats)} statistical{zmax}")
     return ", ".join(parts)

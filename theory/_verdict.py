@@ -104,6 +104,10 @@ class Evidence:
     #: "no trend in the stated direction": rejecting it confirms; not rejecting it leaves the
     #: record undecided). Either way the decision is taken by Holm over the whole run.
     reject_means: str = "fail"
+    #: "" for a two-sided test; "greater" for a one-sided one whose null is rejected for large
+    #: ``z`` (e.g. "Q ≤ bound", z = (Q̂ − bound)/s.e.): a very negative z is then far from
+    #: rejection, not an extreme result
+    alternative: str = ""
 
     @property
     def statistical(self) -> bool:

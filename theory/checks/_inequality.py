@@ -106,6 +106,7 @@ class MonteCarloInequality(Check):
                     measured=mean,
                     stderr=se,
                     z=float(z),
+                    alternative="greater",
                     p_value=upper_tail_p(z) if np.isfinite(z) else 0.0,
                     seed=seed,
                     n_samples=sim.n_samples,
