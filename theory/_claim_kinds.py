@@ -178,6 +178,13 @@ def _validated(expr: Any, quantity, domains, bound, what: str) -> tuple[sp.Basic
     return formula, warnings if what == "bound" else []
 
 
+def _validated_variants(variants, quantity, domains, bound) -> dict[str, sp.Basic]:
+    return {
+        k: _validated(v, quantity, domains, bound, f"wrong_variants[{k!r}]")[0]
+        for k, v in (variants or {}).items()
+    }
+
+
 def _rational(name: str, value: Any) -> sp.Rational:
     try:
         x = float(value)
@@ -231,10 +238,7 @@ def inequality_claim(
     domains, bnd, dims = _common(id, quantity, at, scalars, dims)
     sense = check_choice("sense", sense, SENSES)
     formula, warnings = _validated(bound, quantity, domains, bnd, "bound")
-    variants = {
-        k: _validated(v, quantity, domains, bnd, f"wrong_variants[{k!r}]")[0]
-        for k, v in (wrong_variants or {}).items()
-    }
+    variants = _validated_variants(wrong_variants, quantity, domains, bnd)
     kind = Inequality(formula, sense, getattr(quantity, "latex", "") or "Q")
     return _build(
         cls,
@@ -305,10 +309,7 @@ def limit_claim(
             )
         forbidden = {n_sym, d_sym}
     formula, _ = _validated(limit, quantity, domains, bnd, "limit")
-    variants = {
-        k: _validated(v, quantity, domains, bnd, f"wrong_variants[{k!r}]")[0]
-        for k, v in (wrong_variants or {}).items()
-    }
+    variants = _validated_variants(wrong_variants, quantity, domains, bnd)
     for name, e in {"limit": formula, **variants}.items():
         bad = sorted(str(s) for s in e.free_symbols & forbidden)
         if bad:
@@ -383,10 +384,7 @@ def argmin_claim(
             f"{theta}, ({dlo:g}, {dhi:g})"
         )
     formula, _ = _validated(minimiser, quantity, domains, bnd, "minimiser")
-    variants = {
-        k: _validated(v, quantity, domains, bnd, f"wrong_variants[{k!r}]")[0]
-        for k, v in (wrong_variants or {}).items()
-    }
+    variants = _validated_variants(wrong_variants, quantity, domains, bnd)
     for name, e in {"minimiser": formula, **variants}.items():
         if theta in e.free_symbols:
             raise InvalidArgument(f"{name}={e} is invalid: it uses {theta}, the variable itself")
