@@ -6,7 +6,6 @@ this package imports a private ``derivations._module``."""
 
 from derivations._asymptotics import (
     ASYM,
-    bisect_root,
     cross_trace_limit,
     pinv_trace_limit,
     projector_limit,
@@ -106,7 +105,6 @@ __all__ = [
     "TracePoly",
     "appended_column",
     "balance_spectral_radius",
-    "bisect_root",
     "critical_points",
     "cross_trace_limit",
     "d",

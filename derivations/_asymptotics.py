@@ -42,10 +42,10 @@ import mpmath
 import sympy as sp
 
 from derivations._cache import disk_cache
+from numerics import bisect_root
 
 __all__ = [
     "ASYM",
-    "bisect_root",
     "cross_trace_limit",
     "evaluate_asymptotic",
     "pinv_trace_limit",
@@ -98,22 +98,6 @@ def _mu():
 
 
 # ------------------------------------------------------------------ root finding
-def bisect_root(f, lo, hi, *, iters: int = 120):
-    """A root of f in [lo, hi] by bisection (f(lo), f(hi) of opposite signs; mpmath numbers).
-    Robust where Newton-type solvers stall (flat tails of the q and v equations)."""
-    flo = f(lo)
-    for _ in range(iters):
-        mid = (lo + hi) / 2
-        fm = f(mid)
-        if fm == 0:
-            return mid
-        if (fm > 0) == (flo > 0):
-            lo, flo = mid, fm
-        else:
-            hi = mid
-    return (lo + hi) / 2
-
-
 # ------------------------------------------------------------------ Lemma C.1
 @disk_cache
 def projector_limit() -> tuple[sp.Expr, tuple[sp.Expr, sp.Expr]]:

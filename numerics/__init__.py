@@ -73,7 +73,7 @@ from ._montecarlo import (
     two_sample_z,
     z_critical,
 )
-from ._optimise import golden_section_min
+from ._optimise import bisect_root, golden_section_min
 from ._os import (
     StableStep,
     TrainResult,
@@ -138,6 +138,7 @@ __all__ = [
     "TrainResult",
     "adam",
     "adam_epochs",
+    "bisect_root",
     "block_slices",
     "cot_rollout",
     "cot_rollout_gram",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-__all__ = ["golden_section_min"]
+__all__ = ["bisect_root", "golden_section_min"]
 
 
 def golden_section_min(
@@ -30,3 +30,19 @@ def golden_section_min(
             e = a + g * (b - a)
             fe = f(e)
     return (c, fc) if fc <= fe else (e, fe)
+
+
+def bisect_root(f: Callable, lo, hi, *, iters: int = 120):
+    """A root of f in [lo, hi] by bisection (f(lo), f(hi) of opposite signs; mpmath numbers).
+    Robust where Newton-type solvers stall (flat tails of the q and v equations)."""
+    flo = f(lo)
+    for _ in range(iters):
+        mid = (lo + hi) / 2
+        fm = f(mid)
+        if fm == 0:
+            return mid
+        if (fm > 0) == (flo > 0):
+            lo, flo = mid, fm
+        else:
+            hi = mid
+    return (lo + hi) / 2

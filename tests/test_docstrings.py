@@ -28,6 +28,7 @@ FORMULA = re.compile(r":math:|\.\. math::|=")
 GENERIC_TOOLS = {
     "numerics": {
         "adam",
+        "bisect_root",
         "adam_epochs",
         "covariance_sqrt",
         "damped_newton",
@@ -56,7 +57,6 @@ GENERIC_TOOLS = {
         "z_critical",
     },
     "derivations": {
-        "bisect_root",
         "critical_points",
         "disk_cache",
         "expect",

@@ -32,7 +32,8 @@ import numpy as np
 import sympy as sp
 
 import numerics
-from derivations import ASYM, bisect_root, disk_cache, solve_v
+from derivations import ASYM, disk_cache, solve_v
+from numerics import bisect_root
 from theory._check import Check
 from theory._claim import Claim
 from theory._verdict import Evidence, Outcome, z_test
