@@ -239,7 +239,7 @@ fig_5 = Claim(
         "is up to 18 % low below B = d, see thm_B1)",
         "reasonably": "the same gap to Err(Ṽ*) at most 50 % at n = 5000 (ours)",
         "n": "1000 and 5000 from the panel titles (the caption's n = 600 conflicts); quick "
-        "tier d = 150, n ∈ {250, 1250}, 8 replicates (the same ratios)",
+        "tier d = 150, n ∈ {250, 1250}, 12 replicates (the same ratios)",
         "B grid": "B/d from 0.05 to 1.67 without |B/d − 1| < 0.05",
     },
     notes="What the overlay models: Theorem B.1's curve is the d → ∞ limit of Err(V_S + V_N), "
@@ -250,8 +250,8 @@ fig_5 = Claim(
     "against our bands (a curve 1.2× too high still passes, 1.5× does not), Holm over the run. "
     "At the drawn size the printed curve lies 0.01–18 % below the derived one below B = d "
     "(0 above); the figure's caption reports the measured gaps to both simulated curves (quick "
-    "tier, seed 0, 8 replicates: printed curve vs Err(V_S + V_N) −21 % … 0 % at n = 250, "
-    "−23 % … 0 % at n = 1250; vs Err(Ṽ*) +1 % … +55 % at n = 1250). SEEDS_PLACEHOLDER",
+    "tier, seed 0, 12 replicates: printed curve vs Err(V_S + V_N) −18 % … −1 % at n = 250, "
+    "−22 % … 0 % at n = 1250; vs Err(Ṽ*) +1 % … +54 % at n = 1250). SEEDS_PLACEHOLDER",
     lhs_latex=r"\mathrm{Err}",
     derivation=lambda: None,
     wrong_variants={
