@@ -198,11 +198,27 @@ def _records(label: str, p_for: float, p_against: float, **kw: Any) -> list[Evid
     """The two statistical records of one statement, decided by Holm over the run: "for"
     (null = the statement's negation; rejecting it confirms, ``reject_means="pass"``) and
     "against" (null = the statement; rejecting it refutes)."""
+    # both are one-sided: a record's z (when given: the statement's own z, positive = for it)
+    # is the statistic of that record's null, rejected for large values
+    against = dict(kw)
+    if kw.get("z") is not None:
+        against["z"] = -kw["z"]
     return [
         Evidence(
-            kind="monte_carlo", label=f"{label} [for]", p_value=p_for, reject_means="pass", **kw
+            kind="monte_carlo",
+            label=f"{label} [for]",
+            p_value=p_for,
+            reject_means="pass",
+            alternative="greater",
+            **kw,
         ),
-        Evidence(kind="monte_carlo", label=f"{label} [against]", p_value=p_against, **kw),
+        Evidence(
+            kind="monte_carlo",
+            label=f"{label} [against]",
+            p_value=p_against,
+            alternative="greater",
+            **against,
+        ),
     ]
 
 
