@@ -153,3 +153,20 @@ def test_figure_six_panels_with_verdicts_and_csv(quick_runs, tmp_path):
     assert len(lines) == 2 + 6 * 3 + 1
     assert lines[1].split(",")[:6] == ["method", "swept", "x", "mean_error", "stderr", "seeds"]
     assert len(lines[1].split(",")) == 6 + st.seeds
+
+
+def test_full_tier_without_a_gpu_cannot_be_expressed_never_waits_for_hours():
+    from theory import CannotExpress, RunContext
+    from theory.claims.figures import _fig3
+
+    ctx = RunContext(tier="full", seed=0)
+    st = _fig3.fig3_setting(ctx, device="cpu")
+    assert _fig3.seconds_estimate(st) / 3600 > _fig3.CPU_HOURS_LIMIT
+    pytest.importorskip("torch")
+    orig = _fig3.fig3_setting
+    try:
+        _fig3.fig3_setting = lambda c, device=None: orig(c, device="cpu")
+        with pytest.raises(CannotExpress, match="needs a GPU"):
+            _fig3.fig3_results(ctx)
+    finally:
+        _fig3.fig3_setting = orig

@@ -206,6 +206,11 @@ def _run_seed(st: Fig3Setting, seed: int, ctx: RunContext) -> dict:
     return out
 
 
+#: the longest Figure 3 run (estimated single-thread CPU hours) started without a GPU: the full
+#: tier's GPT-2 sizes are estimated at ~3400 h on this project's 2-core machine
+CPU_HOURS_LIMIT = 24
+
+
 def seconds_estimate(st: Fig3Setting) -> float:
     """A rough single-thread CPU time (s) of the whole run: 6 flops per parameter per token
     (forward and backward) at 3.5e10 flop/s — measured on full-size steps (4.2 s CPU per SFT
@@ -236,12 +241,15 @@ def fig3_results(ctx: RunContext) -> tuple[Fig3Setting, list[int], list[dict]]:
     root = ctx.rng("fig_3", "sweeps")[0]
     seeds = [int(np.random.SeedSequence([root, r]).generate_state(1)[0]) for r in range(st.seeds)]
 
+    hours = seconds_estimate(st) / 3600
+    if st.device == "cpu" and hours > CPU_HOURS_LIMIT:
+        raise CannotExpress(
+            f"Figure 3 at this tier needs a GPU: its runs take roughly {hours:.0f} h "
+            f"single-threaded on this CPU (limit {CPU_HOURS_LIMIT} h; a GPU is used when "
+            "torch.cuda.is_available()); the quick tier runs on the CPU"
+        )
+
     def compute() -> list[dict]:
-        if st.device == "cpu" and ctx.full:
-            ctx.note(
-                f"fig_3: full tier on the CPU, roughly {seconds_estimate(st) / 3600:.0f} h "
-                "single-threaded (a GPU is used when torch.cuda.is_available())"
-            )
         return [_run_seed(st, s, ctx) for s in seeds]
 
     key = (st, tuple(seeds))
