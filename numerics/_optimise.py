@@ -1,9 +1,11 @@
-"""One-dimensional minimisation without derivatives (golden-section search)."""
+"""One-dimensional tools without derivatives: golden-section minimisation and bisection for a
+root."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any
 
 __all__ = ["bisect_root", "golden_section_min"]
 
@@ -32,7 +34,7 @@ def golden_section_min(
     return (c, fc) if fc <= fe else (e, fe)
 
 
-def bisect_root(f: Callable, lo, hi, *, iters: int = 120):
+def bisect_root(f: Callable[[Any], Any], lo: Any, hi: Any, *, iters: int = 120) -> Any:
     """A root of f in [lo, hi] by bisection (f(lo), f(hi) of opposite signs; mpmath numbers).
     Robust where Newton-type solvers stall (flat tails of the q and v equations)."""
     flo = f(lo)
