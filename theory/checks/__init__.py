@@ -5,7 +5,7 @@ lives in that claim's file under :mod:`theory.claims`.
 """
 
 from theory.checks._argmin import SimulatedArgmin, SymbolicArgmin
-from theory.checks._evidence import scope_if, short_text, t_interval
+from theory.checks._evidence import scope_if, short_text, t_interval, z_evidence
 from theory.checks._inequality import MonteCarloInequality, SymbolicInequality
 from theory.checks._limit import SimulatedLimit, SymbolicPathLimit
 from theory.checks._montecarlo import MonteCarloIdentity, NumericIdentity, simulated_points
@@ -26,4 +26,5 @@ __all__ = [
     "short_text",
     "simulated_points",
     "t_interval",
+    "z_evidence",
 ]

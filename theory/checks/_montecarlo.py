@@ -10,7 +10,8 @@ import sympy as sp
 from theory._bindings import bind_point
 from theory._check import Check
 from theory._evaluate import evaluate
-from theory._verdict import CannotExpress, Evidence, Outcome, z_test
+from theory._verdict import CannotExpress, Evidence, Outcome
+from theory.checks._evidence import z_evidence
 
 if TYPE_CHECKING:
     from theory._claim import Claim
@@ -85,17 +86,14 @@ class MonteCarloIdentity(Check):
         out = []
         for pt, seed, sim in simulated_points(q, ctx, claim):
             claimed = _claimed(claim, pt)
-            z, p = z_test(sim.mean, claimed, sim.stderr)
             out.append(
-                Evidence(
-                    kind="monte_carlo",
-                    label=f"{q.description} at {pt.label}",
-                    params=pt.to_json(),
+                z_evidence(
+                    "monte_carlo",
+                    f"{q.description} at {pt.label}",
                     claimed=claimed,
                     measured=sim.mean,
                     stderr=sim.stderr,
-                    z=z,
-                    p_value=p,
+                    params=pt.to_json(),
                     seed=seed,
                     n_samples=sim.n_samples,
                     detail=sim.detail,

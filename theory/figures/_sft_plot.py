@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["log_mean_se"]
+__all__ = ["draw_simulated", "gap_summary", "log_mean_se"]
 
 
 def log_mean_se(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -14,6 +14,15 @@ def log_mean_se(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     m = logs.mean(0)
     se = logs.std(0, ddof=1) / np.sqrt(arr.shape[0]) if arr.shape[0] > 1 else np.zeros_like(m)
     return np.exp(m), np.exp(m - se), np.exp(m + se)
+
+
+def draw_simulated(ax, x: np.ndarray, samples: np.ndarray, color: str, label: str):
+    """Draw the geometric means of ``samples`` (replicates on axis 0) at ``x`` with their
+    ± one-standard-error band of the mean of log Err (:func:`log_mean_se`) as error bars, and
+    return the three arrays (geometric mean, lower, upper) for the figure's CSV."""
+    mean, lo, hi = log_mean_se(samples)
+    ax.errorbar(x, mean, yerr=[mean - lo, hi - mean], fmt="o", ms=3.5, color=color, label=label)
+    return mean, lo, hi
 
 
 #: what the Theorem B.1 overlay models and where it is expected to match (every SFT caption)

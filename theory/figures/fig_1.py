@@ -17,7 +17,7 @@ from theory.claims.figures._setup import theory_curve
 from theory.claims.figures._sft_figures import ETA, RHO, fig1_data
 from theory.figures import require_matplotlib
 from theory.figures._output import save_figure
-from theory.figures._sft_plot import OVERLAY_NOTE, log_mean_se
+from theory.figures._sft_plot import OVERLAY_NOTE, draw_simulated
 
 __all__ = ["render"]
 
@@ -33,16 +33,7 @@ def render(ctx: RunContext, out: Path) -> list[Path]:
     for ax, r in zip(axes, fs.rs, strict=True):
         for i, n in enumerate(fs.ns):
             color = f"C{i}"
-            mean, lo, hi = log_mean_se(data[(r, n)])
-            ax.errorbar(
-                Bs,
-                mean,
-                yerr=[mean - lo, hi - mean],
-                fmt="o",
-                ms=3.5,
-                color=color,
-                label=f"n={n} (simulated)",
-            )
+            mean, lo, hi = draw_simulated(ax, Bs, data[(r, n)], color, f"n={n} (simulated)")
             printed = theory_curve(fs.d, fs.m, n, r, fine)
             derived = theory_curve(fs.d, fs.m, n, r, fine, which="derived")
             if r > 0:

@@ -14,7 +14,7 @@ from theory.claims.figures._sft_figures import ETA, RHO
 from theory.claims.figures.fig_2 import fig2_data
 from theory.figures import require_matplotlib
 from theory.figures._output import save_figure
-from theory.figures._sft_plot import OVERLAY_NOTE, log_mean_se
+from theory.figures._sft_plot import OVERLAY_NOTE, draw_simulated
 
 __all__ = ["render"]
 
@@ -29,16 +29,7 @@ def render(ctx: RunContext, out: Path) -> list[Path]:
     for ax, r in zip(axes, fs.rs, strict=True):
         for i, B in enumerate(fs.Bs):
             color = f"C{i}"
-            mean, lo, hi = log_mean_se(data[(r, B)])
-            ax.errorbar(
-                ns,
-                mean,
-                yerr=[mean - lo, hi - mean],
-                fmt="o",
-                ms=3.5,
-                color=color,
-                label=f"B={B} (simulated)",
-            )
+            mean, lo, hi = draw_simulated(ax, ns, data[(r, B)], color, f"B={B} (simulated)")
             th = np.array([theory_curve(fs.d, fs.m, int(n), r, [B])[0] for n in ns])
             if r > 0:
                 ax.plot(

@@ -14,7 +14,7 @@ from theory.claims.figures._sft_figures import ETA, RHO
 from theory.claims.figures.fig_5 import fig5_data
 from theory.figures import require_matplotlib
 from theory.figures._output import save_figure
-from theory.figures._sft_plot import OVERLAY_NOTE, gap_summary, log_mean_se
+from theory.figures._sft_plot import OVERLAY_NOTE, draw_simulated, gap_summary
 
 __all__ = ["render"]
 
@@ -30,18 +30,8 @@ def render(ctx: RunContext, out: Path) -> list[Path]:
     rows = []
     gaps = []
     for ax, n in zip(axes, fs.ns, strict=True):
-        star = log_mean_se(data[n][0])
-        first = log_mean_se(data[n][1])
-        for (mean, lo, hi), lab, c in ((star, "Err(Ṽ*)", "C0"), (first, "Err(V_S+V_N)", "C1")):
-            ax.errorbar(
-                Bs,
-                mean,
-                yerr=[mean - lo, hi - mean],
-                fmt="o",
-                ms=3.5,
-                color=c,
-                label=f"{lab} (simulated)",
-            )
+        star = draw_simulated(ax, Bs, data[n][0], "C0", "Err(Ṽ*) (simulated)")
+        first = draw_simulated(ax, Bs, data[n][1], "C1", "Err(V_S+V_N) (simulated)")
         ax.plot(
             fine,
             theory_curve(fs.d, fs.m, n, r, fine),

@@ -15,8 +15,8 @@ from derivations import d, eta, n
 from theory._check import Check
 from theory._claim import Claim
 from theory._evaluate import evaluate, evaluate_exact
-from theory._verdict import Evidence, Outcome, z_test
-from theory.checks import exact_difference, scope_if, short_text
+from theory._verdict import Evidence, Outcome
+from theory.checks import exact_difference, scope_if, short_text, z_evidence
 from theory.claims.data_allocation._checks import U_INVARIANT, allocation_settings
 from theory.claims.data_allocation._setup import P_U
 from theory.claims.sft._data import gamma0, part, vinf_derived
@@ -169,17 +169,15 @@ class OperatorMC(Check):
                     )
                     continue
                 se = lhs[idx].std(0, ddof=1) / math.sqrt(R)
-                z, p = z_test(mean, claimed, se, dof=R - 1)
                 out.append(
-                    Evidence(
+                    z_evidence(
                         kind="monte_carlo",
                         label=f"{what} of real minimisers at B = {B} = printed, {st.label}",
                         params=params,
                         claimed=claimed,
                         measured=mean,
                         stderr=se,
-                        z=z,
-                        p_value=p,
+                        dof=R - 1,
                         seed=seed,
                         n_samples=R * B,
                         detail=f"t-test with {R - 1} dof; max |mean − printed| = "

@@ -14,8 +14,8 @@ import numerics
 from theory._check import Check
 from theory._claim import Claim
 from theory._evaluate import evaluate
-from theory._verdict import Evidence, Outcome, z_test
-from theory.checks import scope_if
+from theory._verdict import Evidence, Outcome
+from theory.checks import scope_if, z_evidence
 from theory.claims.data_allocation._checks import (
     SEC51_ETA,
     U_INVARIANT,
@@ -112,9 +112,8 @@ class PostTestWitness(Check):
                 ("sec51_witness", scale, N),
                 lambda sample=sample, rng=rng, N=N: numerics.mc_estimate(sample, N, rng),
             )
-            z, p = z_test(res.mean, exact, res.stderr)
             out.append(
-                Evidence(
+                z_evidence(
                     kind="monte_carlo",
                     label=f"real post-test error of Ṽ_∞({scale:g}·η·M) = exact formula, n = {nn}, "
                     f"{st.label}",
@@ -122,8 +121,6 @@ class PostTestWitness(Check):
                     claimed=exact,
                     measured=res.mean,
                     stderr=res.stderr,
-                    z=z,
-                    p_value=p,
                     seed=seed,
                     n_samples=res.n_samples,
                     scope=scope_if(claim, U_INVARIANT, st.aligned),

@@ -16,8 +16,8 @@ from theory._check import Check
 from theory._claim import Claim
 from theory._evaluate import evaluate, evaluate_exact
 from theory._params import random_covariance
-from theory._verdict import Evidence, Outcome, z_test
-from theory.checks import exact_difference, short_text
+from theory._verdict import Evidence, Outcome
+from theory.checks import exact_difference, short_text, z_evidence
 from theory.claims.model._pattern import PatternGradient, PatternPopulationMC
 from theory.symbols import Gamma0, I, Sigma0, n
 
@@ -205,18 +205,16 @@ class FixedPointGD(Check):
             )
             mean = ends.mean(axis=0)
             se = ends.std(axis=0, ddof=1) / np.sqrt(R)
-            z, p = z_test(mean, claimed, se, dof=R - 1)
             what = "all (2d+2)² entries of V, W" if self.full else "Ṽ = V_31 only"
             out.append(
-                Evidence(
+                z_evidence(
                     kind="monte_carlo",
                     label=f"GD endpoint ({what}) at {label}, {R}×B={B} prompts",
                     params={"d": dd, "n": nn, "Sigma0": Sig0, "B": B, "replicates": R},
                     claimed=claimed,
                     measured=mean,
                     stderr=se,
-                    z=z,
-                    p_value=p,
+                    dof=R - 1,
                     seed=seed,
                     n_samples=R * B,
                     detail=f"t-test with {R - 1} dof; {info}",

@@ -12,8 +12,8 @@ import numerics
 from theory._check import Check
 from theory._claim import Claim
 from theory._stats import ols
-from theory._verdict import Evidence, z_test
-from theory.checks import t_interval
+from theory._verdict import Evidence
+from theory.checks import t_interval, z_evidence
 from theory.claims.model._pattern import (
     OFF_PATTERN,
     PatternGradient,
@@ -70,11 +70,10 @@ class PatternRate(Check):
         X = np.stack([np.ones_like(x), x], 1)
         beta, ses, dof = ols(X, y)
         slope, se = float(beta[1]), float(ses[1])
-        zz, p = z_test(slope, -1.0, se, dof=dof)
         ci = t_interval(slope, se, dof)
         means = {B: float(np.exp(np.mean([np.log(m) for b, m in rows if b == B]))) for B in Bs}
         return [
-            Evidence(
+            z_evidence(
                 kind="rate",
                 label=f"claimed-zero blocks after {T} GD steps shrink like 1/B, B = {list(Bs)}",
                 params={
@@ -90,8 +89,7 @@ class PatternRate(Check):
                 claimed=-1.0,
                 measured=slope,
                 stderr=se,
-                z=zz,
-                p_value=p,
+                dof=dof,
                 seed=seed,
                 n_samples=int(R * sum(Bs)),
                 detail=f"fitted slope {slope:.3f} ± {se:.3f}, 95 % interval [{ci[0]:.3f}, "

@@ -16,6 +16,7 @@ from theory._check import Check
 from theory._claim import Claim
 from theory._stats import ols, upper_tail_p
 from theory._verdict import Evidence, Outcome
+from theory.checks import z_evidence
 from theory.claims.outcome_supervision._curvature import RHO, HessianLawD1
 from theory.claims.outcome_supervision._stability import D4, _os_lg, stability_setting
 from theory.symbols import k
@@ -221,17 +222,15 @@ class StableStepFit(Check):
             )
         ):
             est, s = float(coef[-2 + j]), float(se[-2 + j])
-            z = (est - printed) / s
             out.append(
-                Evidence(
-                    kind="rate",
-                    label=f"largest stable OS step vs the printed law: {what}",
-                    params=params,
+                z_evidence(
+                    "rate",
+                    f"largest stable OS step vs the printed law: {what}",
                     claimed=printed,
                     measured=est,
                     stderr=s,
-                    z=z,
-                    p_value=min(1.0, 2 * upper_tail_p(abs(z), dof)),
+                    dof=dof,
+                    params=params,
                     seed=seed,
                     n_samples=len(rows),
                     detail=f"{est:.3f} ± {s:.3f} (±3 s.e.: [{est - 3 * s:.2f}, "

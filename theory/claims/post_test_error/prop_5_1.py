@@ -10,8 +10,7 @@ import numerics
 from theory import quantities as q
 from theory._check import Check
 from theory._claim import Claim
-from theory._verdict import Evidence, z_test
-from theory.checks import MonteCarloIdentity, SymbolicIdentity
+from theory.checks import MonteCarloIdentity, SymbolicIdentity, z_evidence
 from theory.quantities._mc import monte_carlo
 from theory.symbols import I, Sigma, Vt, n
 
@@ -46,17 +45,14 @@ class PairedForwardVsFrobenius(Check):
                     diff, rng, ctx.tier, scale=float(pt.d)
                 ),
             )
-            z, p = z_test(res.mean, 0.0, res.stderr)
             out.append(
-                Evidence(
+                z_evidence(
                     kind="monte_carlo",
                     label=f"E‖ŵ − w*‖² − E‖I + ṼΣ̂‖_F² = 0 (paired) at {pt.label}",
                     params=pt.to_json(),
                     claimed=0.0,
                     measured=res.mean,
                     stderr=res.stderr,
-                    z=z,
-                    p_value=p,
                     seed=seed,
                     n_samples=res.n_samples,
                 )

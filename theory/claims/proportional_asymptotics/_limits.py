@@ -36,7 +36,8 @@ from derivations import ASYM, disk_cache, solve_v
 from numerics import bisect_root
 from theory._check import Check
 from theory._claim import Claim
-from theory._verdict import Evidence, Outcome, z_test
+from theory._verdict import Evidence, Outcome
+from theory.checks import z_evidence
 
 if TYPE_CHECKING:
     from theory._context import RunContext
@@ -306,16 +307,14 @@ class LimitRate(Check):
         # smallest size's degrees of freedom (conservative; the normal law gave false
         # refutations, e.g. lemma_C1 at root seed 40 of a 44-seed scan)
         dof = min(params["replicates"]) - 1
-        z, p = z_test(claimed + c0, claimed, se0, dof=dof)
-        return Evidence(
-            kind="rate",
-            label=label,
-            params=params,
+        return z_evidence(
+            "rate",
+            label,
             claimed=claimed,
             measured=claimed + c0,  # the extrapolated d → ∞ limit of the finite-d statistic
             stderr=se0,
-            z=z,
-            p_value=p,
+            dof=dof,
+            params=params,
             seed=seed,
             n_samples=int(sum(params["replicates"])),
             detail=(

@@ -17,8 +17,8 @@ from theory._claim import Claim
 from theory._evaluate import evaluate_exact
 from theory._params import random_covariance
 from theory._stats import ols
-from theory._verdict import Evidence, Outcome, z_test
-from theory.checks import exact_difference, short_text, t_interval
+from theory._verdict import Evidence, Outcome
+from theory.checks import exact_difference, short_text, t_interval, z_evidence
 from theory.claims.sft._data import part, vinf_derived
 from theory.claims.sft._settings import _fro, _opaque_gamma
 from theory.symbols import A, Gamma0, I, pinv
@@ -108,14 +108,13 @@ class PopulationLimitRate(Check):
             X = np.stack([np.ones_like(x), x], 1)
             beta, ses, dof = ols(X, y)
             slope, se = float(beta[1]), float(ses[1])
-            z, p = z_test(slope, -0.5, se, dof=dof)
             ci = t_interval(slope, se, dof)
             means = {
                 B: float(np.exp(np.mean([y[i] for i, (b, _) in enumerate(rows) if b == B])))
                 for B in Bs
             }
             out.append(
-                Evidence(
+                z_evidence(
                     kind="rate",
                     label=f"‖Ṽ*_B − Ṽ_∞‖_F ∝ B^(-1/2) "
                     f"({'invertible' if invertible else 'general'} form), {label}, B = {list(Bs)}",
@@ -123,8 +122,7 @@ class PopulationLimitRate(Check):
                     claimed=-0.5,
                     measured=slope,
                     stderr=se,
-                    z=z,
-                    p_value=p,
+                    dof=dof,
                     seed=seed,
                     n_samples=int(R * sum(Bs)),
                     detail=f"fitted slope {slope:.3f} ± {se:.3f}, 95 % interval "
@@ -153,18 +151,16 @@ class PopulationLimitMC(Check):
                 vinf = _prop43_claimed(claim, A, S0, invertible)
                 mean = top.mean(0)
                 se = top.std(0, ddof=1) / np.sqrt(R)
-                z, p = z_test(mean, vinf, se, dof=R - 1)
                 form = "invertible form" if invertible else "general form"
                 out.append(
-                    Evidence(
+                    z_evidence(
                         kind="monte_carlo",
                         label=f"mean Ṽ*_B at B = {Bs[-1]} = printed Ṽ_∞ ({form}), {label}",
                         params={"A": A, "Sigma0": S0, **_PROP43, "B": Bs[-1], "replicates": R},
                         claimed=vinf,
                         measured=mean,
                         stderr=se,
-                        z=z,
-                        p_value=p,
+                        dof=R - 1,
                         seed=seed,
                         n_samples=R * Bs[-1],
                         detail=f"t-test with {R - 1} dof, {mean.size} entries",
