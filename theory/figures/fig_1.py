@@ -17,7 +17,7 @@ from theory.claims.figures._setup import theory_curve
 from theory.claims.figures._sft_figures import ETA, RHO, fig1_data
 from theory.figures import require_matplotlib
 from theory.figures._output import save_figure
-from theory.figures._sft_plot import OVERLAY_NOTE, draw_simulated
+from theory.figures._sft_plot import BESIDE_ERR_NOTE, OVERLAY_NOTE, draw_simulated
 
 __all__ = ["render"]
 
@@ -69,8 +69,7 @@ def render(ctx: RunContext, out: Path) -> list[Path]:
         "Lemma A.1, divided by d); lines (r > 0): Theorem B.1 limit, printed (solid) and derived "
         "(dotted; they differ below B = d through T_var); undefined at r = 0. "
         + OVERLAY_NOTE
-        + "No Err(V_S + V_N) is simulated here: the lines are drawn beside Err(Ṽ*), which they "
-        "approach only as n grows (Fig. 5 and its caption report the gaps)."
+        + BESIDE_ERR_NOTE
     )
     return save_figure(
         plt,

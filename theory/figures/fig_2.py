@@ -14,7 +14,7 @@ from theory.claims.figures._sft_figures import ETA, RHO
 from theory.claims.figures.fig_2 import fig2_data
 from theory.figures import require_matplotlib
 from theory.figures._output import save_figure
-from theory.figures._sft_plot import OVERLAY_NOTE, draw_simulated
+from theory.figures._sft_plot import BESIDE_ERR_NOTE, OVERLAY_NOTE, draw_simulated
 
 __all__ = ["render"]
 
@@ -52,8 +52,7 @@ def render(ctx: RunContext, out: Path) -> list[Path]:
         "error of Ṽ* (Prop. 5.1 + Lemma A.1, divided by d); lines: Theorem B.1 as printed "
         "(r > 0). "
         + OVERLAY_NOTE
-        + "No Err(V_S + V_N) is simulated here: the lines are drawn beside Err(Ṽ*), which they "
-        "approach only as n grows (Fig. 5 and its caption report the gaps)."
+        + BESIDE_ERR_NOTE
     )
     return save_figure(
         plt,
