@@ -16,11 +16,6 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("theory", "derivations", "numerics")
 LOWER = ("numerics", "derivations")
 
-#: Files (path prefixes relative to the repo root) still allowed to import a private
-#: ``numerics._x`` / ``derivations._x`` module: theory/claims and theory/checks, which the
-#: refactor-claims branch is moving while refactor-layers adds the public names. The
-#: coordinator empties this tuple after applying /work/wt/refactor-layers-sed.sh.
-PRIVATE_IMPORTS_PENDING_SED: tuple[str, ...] = ()
 
 
 def _imports(package: str) -> list[tuple[str, str]]:
@@ -76,8 +71,6 @@ def test_theory_imports_only_public_names_of_numerics_and_derivations():
     bad = {}
     for path in sorted((ROOT / "theory").rglob("*.py")):
         rel = path.relative_to(ROOT).as_posix()
-        if rel.startswith(PRIVATE_IMPORTS_PENDING_SED):
-            continue
         if found := private_imports(path.read_text(encoding="utf-8")):
             bad[rel] = found
     assert not bad, f"import the package's public names instead: {bad}"
@@ -92,11 +85,6 @@ def test_private_import_scanner_rejects_each_form():
     ):
         assert private_imports(wrong), wrong
     assert not private_imports("import derivations as d\nfrom numerics import os_loss")
-
-
-def test_pending_exclusions_name_existing_folders():
-    for prefix in PRIVATE_IMPORTS_PENDING_SED:
-        assert (ROOT / prefix).is_dir(), f"stale exclusion {prefix}: empty it"
 
 
 # --- no import circles ------------------------------------------------------------------------
