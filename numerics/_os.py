@@ -56,11 +56,11 @@ __all__ = [
     "largest_stable_step",
     "one_step_test_errors",
     "os_loss_and_grad",
-    "os_loss_and_grad_sparse",
+    "os_recursion_loss_and_grad",
     "post_train",
     "post_train_many",
-    "sft_loss_and_grad_sparse",
     "sft_loss_and_grad_structured",
+    "sft_recursion_loss_and_grad",
     "top_hessian_eigenvalue",
 ]
 
@@ -555,7 +555,7 @@ def _sft_sparse_kernel(S, w, Vt, Wt, eta, k):
     return loss, dV, dW
 
 
-def os_loss_and_grad_sparse(
+def os_recursion_loss_and_grad(
     data: PromptData, Vt: ArrayLike, Wt: ArrayLike | None = None, *, k: int
 ) -> tuple:
     r"""OS loss and gradients w.r.t. :math:`\tilde V` and :math:`\tilde W` for weights with the
@@ -579,15 +579,18 @@ def os_loss_and_grad_sparse(
     return float(loss) / B, dV / B, dW / B
 
 
-def sft_loss_and_grad_sparse(
+def sft_recursion_loss_and_grad(
     data: PromptData, Vt: ArrayLike, Wt: ArrayLike | None = None, *, eta: float, k: int
 ) -> tuple:
     r"""SFT loss (teacher forcing) and gradients w.r.t. :math:`\tilde V`, :math:`\tilde W` for
     weights with the sparse pattern: every supervised column's rows other than the w-block
     are exact, so
     :math:`L = \frac1{2B}\sum_\tau\sum_{i=0}^k\|w_i - w_{i+1} + \tilde V S(\tilde W w_i - w^*)\|^2`,
-    :math:`w_i = (1-(1-\eta)^i)w^*`. Equal to the V31 / W13 blocks of
-    :func:`numerics.sft_loss_and_grad` on :func:`numerics.sparse_weights` (tested).
+    :math:`w_i = (1-(1-\eta)^i)w^*`, written through the recursion (A.1) in d×d work. Equal
+    to the V31 / W13 blocks of :func:`numerics.sft_loss_and_grad` on
+    :func:`numerics.sparse_weights` (tested); :func:`numerics.sparse_sft_loss_and_grad` computes
+    the same loss through that real forward pass over all 2d + 2 rows (the §4 checks use it,
+    so that their witness does not rest on (A.1)).
 
     Returns:
         (loss, dVt, dWt), means over prompts.
@@ -681,7 +684,7 @@ def post_train(
     ``sparse=False`` trains every entry of V and W (the gradients of
     :func:`os_loss_and_grad` / :func:`sft_loss_and_grad_structured`); ``sparse=True`` trains
     only :math:`\tilde V = V_{31}`, with :math:`\tilde W` and :math:`W_{24}` kept (gradients of
-    :func:`os_loss_and_grad_sparse` / :func:`sft_loss_and_grad_sparse`, exact for the pattern;
+    :func:`os_recursion_loss_and_grad` / :func:`sft_recursion_loss_and_grad`, exact for the pattern;
     ``V0``, ``W0`` must have it). One model; see :func:`post_train_many` for several at once.
 
     Returns:

@@ -74,7 +74,8 @@ def sparse_sft_loss_and_grad(
     :math:`L = \frac1{2B}\sum_\tau\sum_{i=0}^{k}\|f(Z_{i,\tau})[:, -1] - (0, 0, w_{i+1,\tau},
     1)\|^2` (:func:`numerics.sft_loss_and_grad` with :math:`V, W` from
     :func:`numerics.sparse_weights`); returns ``(L, dL/dV[w, x], dL/dW[x, w])``, the second
-    and third ``(d, d)``.
+    and third ``(d, d)``. The same loss written through the recursion (A.1) in d×d work is
+    :func:`numerics.sft_recursion_loss_and_grad` (faster; used by the post-training runs).
 
     Paper: L_SFT of PAPER.md §2 on the sparse pattern (3.8) (W̃ = I: Theorem 4.2).
     """

@@ -66,7 +66,7 @@ def test_exact_curvature_matches_finite_differences_of_the_real_gradient():
     data = nm.PromptData(Sn[None], wn[None], 5)
 
     def grad(t):
-        return nm.os_loss_and_grad_sparse(data, t.reshape(2, 2), k=3)[1].ravel()
+        return nm.os_recursion_loss_and_grad(data, t.reshape(2, 2), k=3)[1].ravel()
 
     Hn = nm.hessian_matrix(grad, np.array(Vq, dtype=float).ravel())
     assert_close(np.array(H, dtype=float), Hn, rtol=1e-5, atol=1e-6)

@@ -89,10 +89,10 @@ def test_sparse_kernels_are_the_pattern_blocks_of_the_full_gradient(method):
     V, W = nm.sparse_weights(Vt, Wt)
     b = nm.block_slices(d)
     if method == "OS":
-        a = nm.os_loss_and_grad_sparse(data, Vt, Wt, k=3)
+        a = nm.os_recursion_loss_and_grad(data, Vt, Wt, k=3)
         f = nm.os_loss_and_grad(data, V, W, k=3)
     else:
-        a = nm.sft_loss_and_grad_sparse(data, Vt, Wt, eta=0.3, k=3)
+        a = nm.sft_recursion_loss_and_grad(data, Vt, Wt, eta=0.3, k=3)
         f = nm.sft_loss_and_grad(data, V, W, eta=0.3, k=3)
     assert a[0] == pytest.approx(f[0], rel=1e-12)
     assert_close(a[1], f[1][b.w, b.x], rtol=1e-10, atol=1e-12)
@@ -237,7 +237,7 @@ BAD = [
         "one generator per model",
     ),
     (lambda d: nm.largest_stable_step(lambda t: (0.0, t), np.zeros(2), start=0.0), "start must be"),
-    (lambda d: nm.os_loss_and_grad_sparse(d, np.eye(2), k=1), "Vt must have shape"),
+    (lambda d: nm.os_recursion_loss_and_grad(d, np.eye(2), k=1), "Vt must have shape"),
 ]
 
 

@@ -53,7 +53,7 @@ def stability_setting(eps: float, delta: float, n: int) -> Setting:
 
 def _os_lg(data, k: int):
     def lg(theta):
-        loss, g, _ = numerics.os_loss_and_grad_sparse(data, theta.reshape(D4, D4), k=k)
+        loss, g, _ = numerics.os_recursion_loss_and_grad(data, theta.reshape(D4, D4), k=k)
         return loss, g.ravel()
 
     return lg

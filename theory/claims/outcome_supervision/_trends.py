@@ -178,7 +178,7 @@ def _sharpness(st: Fig4Setting, data, Vt: np.ndarray, k: int, rng) -> float:
     d = st.d
 
     def grad(theta):
-        return numerics.os_loss_and_grad_sparse(data, theta.reshape(d, d), k=k)[1].ravel()
+        return numerics.os_recursion_loss_and_grad(data, theta.reshape(d, d), k=k)[1].ravel()
 
     lam, _, _ = numerics.top_hessian_eigenvalue(grad, Vt.ravel(), rng, max_iter=60, rtol=1e-3)
     return lam

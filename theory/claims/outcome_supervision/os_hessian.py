@@ -36,13 +36,13 @@ def _train_minimiser(data, Vt0: np.ndarray, k: int, gd_steps: int):
     dd = data.d
 
     def lg_mat(Vt):
-        loss, g, _ = numerics.os_loss_and_grad_sparse(data, Vt, k=k)
+        loss, g, _ = numerics.os_recursion_loss_and_grad(data, Vt, k=k)
         return loss, g
 
     res = numerics.gradient_descent(lg_mat, (Vt0,), step="armijo", max_steps=gd_steps)
 
     def lg(theta):
-        loss, g, _ = numerics.os_loss_and_grad_sparse(data, theta.reshape(dd, dd), k=k)
+        loss, g, _ = numerics.os_recursion_loss_and_grad(data, theta.reshape(dd, dd), k=k)
         return loss, g.ravel()
 
     theta, loss, gnorm, _ = numerics.damped_newton(
@@ -77,7 +77,7 @@ def _hessian_grid(ctx: RunContext):
                     Vt, loss, gnorm = _train_minimiser(data, start, kk, gd_steps)
 
                     def grad(theta, kk=kk, data=data):
-                        return numerics.os_loss_and_grad_sparse(data, theta.reshape(d, d), k=kk)[
+                        return numerics.os_recursion_loss_and_grad(data, theta.reshape(d, d), k=kk)[
                             1
                         ].ravel()
 

@@ -113,7 +113,7 @@ class HessianBoundNumeric(Check):
             for kk in (2, 3, 4):
 
                 def grad(theta, kk=kk, data=data, dd=dd):
-                    out = numerics.os_loss_and_grad_sparse(data, theta.reshape(dd, dd), k=kk)
+                    out = numerics.os_recursion_loss_and_grad(data, theta.reshape(dd, dd), k=kk)
                     return out[1].ravel()
 
                 lam = float(np.linalg.eigvalsh(numerics.hessian_matrix(grad, Vt.ravel()))[-1])

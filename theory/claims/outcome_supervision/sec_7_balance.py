@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 def _sft_lg(data, k: int, eta: float):
     def lg(theta):
-        loss, g, _ = numerics.sft_loss_and_grad_sparse(data, theta.reshape(D4, D4), eta=eta, k=k)
+        loss, g, _ = numerics.sft_recursion_loss_and_grad(data, theta.reshape(D4, D4), eta=eta, k=k)
         return loss, g.ravel()
 
     return lg
