@@ -4,9 +4,11 @@ Independent of :mod:`theory` and :mod:`derivations` (never imports them); numpy 
 Modules: ``_sampling`` (features, tasks, Wishart), ``_embedding`` (prompt layout and the
 sparse pattern), ``_lsa`` (forward pass, Gram-matrix fast path, CoT rollout),
 ``_montecarlo`` (estimates with standard errors), ``_estimators`` (per-prompt sample
-functions), ``_gradients`` (losses and hand-written gradients), ``_training`` (GD, Adam),
-``_os`` (outcome supervision: OS loss and back-propagation through the rollout,
-Hessian–vector products, Adam/GD training loops), ``_sft`` (SFT in the sparse
+functions), ``_gradients`` (losses and hand-written gradients), ``_training`` (every training
+loop: GD fixed-step or Armijo, Adam, minibatch Adam epochs, the largest stable GD step),
+``_optimise`` (golden section, bisection, Hessians by gradient differences, damped Newton),
+``_os`` (outcome supervision: OS loss and back-propagation through the rollout, the top
+Hessian eigenvalue, post-training by SFT or OS), ``_sft`` (SFT in the sparse
 parametrisation: the real loss' minimiser nearest a start, ridge paths, GD trajectories),
 ``_sft_scale`` (paper-scale SFT: the closed form (4.1), Appendix B/C objects), ``_benchmark``
 (time to a target standard error against a user's own numpy), ``_frobenius_mc`` (lean Bartlett
@@ -73,16 +75,16 @@ from ._montecarlo import (
     two_sample_z,
     z_critical,
 )
-from ._optimise import bisect_root, golden_section_min
-from ._os import (
-    StableStep,
-    TrainResult,
-    adam_epochs,
+from ._optimise import (
+    NewtonResult,
+    bisect_root,
     damped_newton,
-    gd_fixed_step,
+    golden_section_min,
     hessian_matrix,
     hessian_vector_product,
-    largest_stable_step,
+    newton_minimise,
+)
+from ._os import (
     one_step_test_errors,
     os_loss_and_grad,
     os_recursion_loss_and_grad,
@@ -96,10 +98,8 @@ from ._polyfit import PolyFit, fitted_minimiser, polyfit_wls
 from ._ridders import ridders_derivative
 from ._sampling import covariance_sqrt, sample_features, sample_tasks, sample_wishart
 from ._sft import (
-    NewtonResult,
     minimise_sft_loss,
     nearest_sft_minimiser,
-    newton_minimise,
     ridge_path,
     sft_gd_iterations,
     sft_gd_trajectory,
@@ -118,7 +118,16 @@ from ._sft_scale import (
     theorem_4_1_minimiser,
     theorem_b1_terms_finite,
 )
-from ._training import GDResult, adam, gradient_descent
+from ._training import (
+    GDResult,
+    StableStep,
+    TrainResult,
+    adam,
+    adam_epochs,
+    gd_fixed_step,
+    gradient_descent,
+    largest_stable_step,
+)
 from ._validation import InvalidArgument
 
 __all__ = [

@@ -1,8 +1,8 @@
 r"""Outcome supervision (paper §2, §6): the OS loss of the model's own CoT rollout, its
-hand-written back-propagation-through-the-rollout gradient w.r.t. the full V and W, Hessian–
-vector products and power iteration, a structured SFT gradient, the one-step test error of
-full weights, and the training loops (Adam over minibatch epochs, fixed-step GD, the largest
-stable GD step) used by the §6–§8 experiments.
+hand-written back-propagation-through-the-rollout gradient w.r.t. the full V and W, the top
+Hessian eigenvalue by power iteration, a structured SFT gradient, the sparse-pattern gradients
+through the recursion (A.1), the one-step test error of full weights, and post-training by SFT
+or OS (Adam, as the §8 experiments; the loops themselves are in ``_training``).
 
 **The rollout** (as :func:`numerics.cot_rollout`): :math:`c_0 = (0_d, 0, w_0 = 0, 1)`,
 
@@ -34,26 +34,18 @@ central finite differences in the tests.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from ._embedding import block_slices
 from ._gradients import PromptData, _check_data
+from ._optimise import GradFn, hessian_vector_product
 from ._training import adam_step
 from ._validation import InvalidArgument, as_float_array, check_float, check_int, check_rng
 
 __all__ = [
-    "StableStep",
-    "TrainResult",
-    "adam_epochs",
-    "damped_newton",
-    "gd_fixed_step",
-    "hessian_matrix",
-    "hessian_vector_product",
-    "largest_stable_step",
     "one_step_test_errors",
     "os_loss_and_grad",
     "os_recursion_loss_and_grad",
@@ -274,31 +266,6 @@ def one_step_test_errors(data: PromptData, V: ArrayLike, W: ArrayLike) -> np.nda
 
 
 # ---------------------------------------------------------------------------- curvature
-GradFn = Callable[[np.ndarray], np.ndarray]
-
-
-def hessian_vector_product(
-    grad: GradFn, theta: ArrayLike, vec: ArrayLike, *, rel_eps: float = 1e-5
-) -> np.ndarray:
-    r"""Hessian–vector product by a central difference of a (hand-written) gradient:
-    :math:`H v \approx [\nabla L(\theta + \epsilon v) - \nabla L(\theta - \epsilon v)]/(2\epsilon)`
-    with :math:`\epsilon = \text{rel\_eps}\,(1 + \|\theta\|)/\|v\|` (error :math:`O(\epsilon^2)`
-    plus round-off :math:`O(\text{ulp}/\epsilon)`).
-
-    Args:
-        grad: flat parameter vector -> flat gradient.
-        theta, vec: flat vectors of the same length.
-
-    Returns:
-        :math:`Hv` (flat).
-    """
-    theta = as_float_array("theta", theta, (None,), ("p",))
-    vec = as_float_array("vec", vec, theta.shape, ("p",))
-    nv = float(np.linalg.norm(vec))
-    if nv == 0:
-        return np.zeros_like(theta)
-    eps = rel_eps * (1.0 + float(np.linalg.norm(theta))) / nv
-    return (grad(theta + eps * vec) - grad(theta - eps * vec)) / (2 * eps)
 
 
 def top_hessian_eigenvalue(
@@ -340,173 +307,6 @@ def top_hessian_eigenvalue(
 
 
 # ---------------------------------------------------------------------------- training
-@dataclass(frozen=True)
-class TrainResult:
-    """Result of :func:`adam_epochs` / :func:`gd_fixed_step`.
-
-    Attributes:
-        params: final parameters (the last finite iterate).
-        losses: loss at every recorded point (per epoch for Adam — the mean minibatch loss —,
-            per step for GD, starting with the initial loss).
-        n_steps: parameter updates made.
-        diverged: True if a non-finite loss or gradient stopped the run.
-    """
-
-    params: tuple
-    losses: np.ndarray
-    n_steps: int
-    diverged: bool
-
-
-LossAndGradIdx = Callable[..., tuple]
-
-
-@np.errstate(over="ignore", invalid="ignore")
-def adam_epochs(
-    loss_and_grad: LossAndGradIdx,
-    n_items: int,
-    params: Sequence[ArrayLike],
-    *,
-    epochs: int,
-    batch_size: int,
-    rng: np.random.Generator,
-    lr: float = 1e-3,
-    beta1: float = 0.9,
-    beta2: float = 0.999,
-    eps: float = 1e-8,
-    mask: Sequence[np.ndarray | None] | None = None,
-) -> TrainResult:
-    r"""Adam (the update of :func:`numerics.adam`) over minibatch epochs: each epoch shuffles
-    the ``n_items`` training prompts with ``rng`` and takes one step per minibatch of
-    ``batch_size`` (the last one may be smaller), so an epoch is
-    :math:`\lceil n_{items}/\text{batch\_size}\rceil` steps.
-
-    ``loss_and_grad(idx, *params) -> (loss, *grads)`` evaluates the minibatch ``idx``
-    (an integer index array). Frozen entries (``mask`` False) get zero gradient.
-    """
-    n_items = check_int("n_items", n_items, min_value=1)
-    epochs = check_int("epochs", epochs, min_value=0)
-    batch_size = check_int("batch_size", batch_size, min_value=1)
-    lr = check_float("lr", lr, lo=0.0, lo_open=True)
-    check_rng(rng)
-    ps = [np.array(p, dtype=np.float64) for p in params]
-    ms = [None] * len(ps) if mask is None else [None if m is None else np.asarray(m) for m in mask]
-    m1 = [np.zeros_like(p) for p in ps]
-    m2 = [np.zeros_like(p) for p in ps]
-    t = 0
-    losses = []
-    diverged = False
-    for _ in range(epochs):
-        perm = rng.permutation(n_items)
-        ep = []
-        for start in range(0, n_items, batch_size):
-            out = loss_and_grad(perm[start : start + batch_size], *ps)
-            loss, grads = float(out[0]), out[1:]
-            if not np.isfinite(loss) or not all(np.all(np.isfinite(g)) for g in grads):
-                diverged = True
-                break
-            ep.append(loss)
-            t += 1
-            grads = [
-                g if mk is None else np.where(mk, g, 0.0) for g, mk in zip(grads, ms, strict=True)
-            ]
-            ps = adam_step(ps, grads, m1, m2, t, lr=lr, beta1=beta1, beta2=beta2, eps=eps)
-        if diverged:
-            break
-        losses.append(float(np.mean(ep)))
-    return TrainResult(tuple(ps), np.array(losses), t, diverged)
-
-
-@np.errstate(over="ignore", invalid="ignore")
-def gd_fixed_step(
-    loss_and_grad: Callable[[np.ndarray], tuple[float, np.ndarray]],
-    theta: ArrayLike,
-    *,
-    step: float,
-    steps: int,
-    blowup: float = 1e6,
-) -> TrainResult:
-    r"""Gradient descent :math:`\theta_{t+1} = \theta_t - \gamma\nabla L(\theta_t)` on a flat
-    parameter vector for ``steps`` updates; stops (``diverged``) when the loss is non-finite or
-    exceeds ``blowup`` times the initial loss."""
-    theta = as_float_array("theta", theta, (None,), ("p",)).copy()
-    step = check_float("step", step, lo=0.0, lo_open=True)
-    steps = check_int("steps", steps, min_value=0)
-    loss, g = loss_and_grad(theta)
-    losses = [float(loss)]
-    for t in range(steps):
-        theta = theta - step * g
-        loss, g = loss_and_grad(theta)
-        if not np.isfinite(loss) or not np.all(np.isfinite(g)) or loss > blowup * losses[0]:
-            return TrainResult((theta,), np.array([*losses, np.inf]), t + 1, True)
-        losses.append(float(loss))
-    return TrainResult((theta,), np.array(losses), steps, False)
-
-
-@dataclass(frozen=True)
-class StableStep:
-    """Bracket of the largest stable GD step: ``stable`` is the largest step found stable,
-    ``unstable`` the smallest found unstable; ``estimate`` their geometric mean."""
-
-    stable: float
-    unstable: float
-    estimate: float
-    evaluations: int
-
-
-def largest_stable_step(
-    loss_and_grad: Callable[[np.ndarray], tuple[float, np.ndarray]],
-    theta: ArrayLike,
-    *,
-    steps: int = 50,
-    start: float = 1.0,
-    rel_tol: float = 0.05,
-    max_evals: int = 80,
-) -> StableStep:
-    r"""The largest fixed GD step γ for which ``steps`` updates from θ stay stable, by bracketing
-    and bisection on :math:`\log\gamma` until ``unstable/stable <= 1 + rel_tol``.
-
-    Stable means: every loss finite, none above :math:`10^6 L_0`, and the final loss
-    :math:`L_T \le L_0` (for a quadratic this is :math:`\gamma < 2/\lambda_{\max}`).
-
-    Paper: the step-size scale C/(k² ρ^{2k−2}) of §6 (Insight 4, (6.1)).
-    """
-    theta = as_float_array("theta", theta, (None,), ("p",))
-    steps = check_int("steps", steps, min_value=1)
-    start = check_float("start", start, lo=0.0, lo_open=True)
-
-    def stable(gamma: float) -> bool:
-        res = gd_fixed_step(loss_and_grad, theta, step=gamma, steps=steps)
-        return (not res.diverged) and res.losses[-1] <= res.losses[0]
-
-    evals = 1
-    g = start
-    if stable(g):
-        lo = g
-        hi = g * 4
-        while stable(hi):
-            evals += 1
-            lo, hi = hi, hi * 4
-            if evals > max_evals:
-                return StableStep(lo, np.inf, lo, evals)
-        evals += 1
-    else:
-        hi = g
-        lo = g / 4
-        while not stable(lo):
-            evals += 1
-            hi, lo = lo, lo / 4
-            if evals > max_evals:
-                return StableStep(0.0, hi, hi, evals)
-        evals += 1
-    while hi / lo > 1 + rel_tol and evals < max_evals:
-        mid = float(np.sqrt(lo * hi))
-        evals += 1
-        if stable(mid):
-            lo = mid
-        else:
-            hi = mid
-    return StableStep(lo, hi, float(np.sqrt(lo * hi)), evals)
 
 
 # ---------------------------------------------------------------------------- sparse pattern
@@ -603,62 +403,6 @@ def sft_recursion_loss_and_grad(
     loss, dV, dW = _sft_sparse_kernel(data.S, data.w_star, Vt, Wt, eta, k)
     B = data.B
     return float(loss) / B, dV / B, dW / B
-
-
-def hessian_matrix(grad: GradFn, theta: ArrayLike, *, rel_eps: float = 1e-5) -> np.ndarray:
-    r"""Dense Hessian assembled from p :func:`hessian_vector_product`\ s with the unit vectors
-    (central differences of the gradient), symmetrised: :math:`(H + H^\top)/2`. For small p."""
-    theta = as_float_array("theta", theta, (None,), ("p",))
-    p = theta.size
-    H = np.empty((p, p))
-    for i in range(p):
-        e = np.zeros(p)
-        e[i] = 1.0
-        H[:, i] = hessian_vector_product(grad, theta, e, rel_eps=rel_eps)
-    return (H + H.T) / 2
-
-
-def damped_newton(
-    loss_and_grad: Callable[[np.ndarray], tuple[float, np.ndarray]],
-    theta: ArrayLike,
-    *,
-    max_iter: int = 50,
-    grad_tol: float = 1e-10,
-) -> tuple[np.ndarray, float, float, int]:
-    r"""Levenberg-damped Newton iterations :math:`\theta \leftarrow \theta - (H + \mu I)^{-1} g`
-    (H from :func:`hessian_matrix`, μ raised until the loss decreases, lowered after a
-    success), to polish a gradient-descent endpoint into a minimiser. For small p.
-
-    Returns:
-        (θ, final loss, final gradient norm, iterations).
-    """
-    theta = as_float_array("theta", theta, (None,), ("p",)).copy()
-    max_iter = check_int("max_iter", max_iter, min_value=0)
-    loss, g = loss_and_grad(theta)
-    mu = 1e-3
-    done = 0
-    for _ in range(max_iter):
-        if float(np.linalg.norm(g)) <= grad_tol:
-            break
-        done += 1
-        H = hessian_matrix(lambda t: loss_and_grad(t)[1], theta)
-        scale = max(1.0, float(np.max(np.abs(np.diag(H)))))
-        for _ in range(40):
-            try:
-                step = np.linalg.solve(H + mu * scale * np.eye(theta.size), g)
-            except np.linalg.LinAlgError:
-                mu *= 10
-                continue
-            new = theta - step
-            new_loss, new_g = loss_and_grad(new)
-            if np.isfinite(new_loss) and new_loss <= loss:
-                theta, loss, g = new, new_loss, new_g
-                mu = max(mu / 10, 1e-12)
-                break
-            mu *= 10
-        else:
-            break
-    return theta, float(loss), float(np.linalg.norm(g)), done
 
 
 # ---------------------------------------------------------------------------- post-training

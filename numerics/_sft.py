@@ -16,21 +16,19 @@ Data shorthand (paper §2): :math:`\Omega = [w^*_1 \dots w^*_B]` and
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from ._embedding import block_slices, sparse_weights
 from ._gradients import PromptData, sft_loss_and_grad
+from ._optimise import NewtonResult, newton_minimise
 from ._training import GDResult, gradient_descent
 from ._validation import InvalidArgument, as_float_array, check_float, check_int
 
 __all__ = [
-    "NewtonResult",
     "minimise_sft_loss",
     "nearest_sft_minimiser",
-    "newton_minimise",
     "ridge_path",
     "sft_gd_iterations",
     "sft_gd_trajectory",
@@ -190,84 +188,6 @@ def nearest_sft_minimiser(
         if np.max(np.abs(lhs - E @ K)) > 1e-8 * scale:
             raise RuntimeError("the real SFT gradient is not of the form E K (structure check)")
     return V_tilde0 - g0 @ np.linalg.pinv(K, rcond=1e-10, hermitian=True)
-
-
-@dataclass(frozen=True)
-class NewtonResult:
-    """Result of :func:`newton_minimise`: the point, its value and gradient norm, iterations."""
-
-    x: np.ndarray
-    value: float
-    grad_norm: float
-    iterations: int
-    converged: bool
-
-
-def _fd_hessian(
-    grad: Callable[[np.ndarray], np.ndarray], x: np.ndarray, g: np.ndarray, h: float
-) -> np.ndarray:
-    """Forward differences of the exact gradient, :math:`H e_j \approx (g(x + h_j e_j) - g(x))
-    / h_j` with :math:`h_j = h(1 + |x_j|)`, symmetrised."""
-    p = x.size
-    H = np.empty((p, p))
-    for j in range(p):
-        hj = h * (1.0 + abs(x[j]))
-        e = np.zeros(p)
-        e[j] = hj
-        H[:, j] = (grad(x + e) - g) / hj
-    return 0.5 * (H + H.T)
-
-
-@np.errstate(over="ignore", invalid="ignore")
-def newton_minimise(
-    fun_grad: Callable[[np.ndarray], tuple[float, np.ndarray]],
-    x0: ArrayLike,
-    *,
-    max_iter: int = 200,
-    gtol: float = 1e-12,
-    ftol: float = 0.0,
-    fd_step: float = 1e-7,
-    stall: int = 3,
-) -> NewtonResult:
-    r"""Levenberg–Marquardt-damped Newton for a smooth function of a few variables.
-
-    Hessian H by forward differences of the exact gradient (symmetrised); step
-    :math:`p = -(H + \mu I)^{-1} g` with :math:`\mu \ge \max(0, 10^{-12} s - \lambda_{\min}(H))`
-    (:math:`s = \max(1, |\lambda|_{\max})`). A step is accepted when
-    :math:`f(x + p) \le f(x) + 10^{-4} g^\top p`; then μ shrinks (÷4), otherwise it grows (×8)
-    and the step is recomputed with the same H. Stops when :math:`\|g\| \le` ``gtol`` or
-    :math:`f \le` ``ftol`` (converged), when the relative decrease of f stays below
-    :math:`10^{-14}` for ``stall`` iterations (round-off floor), when no damping gives a
-    decrease, or after ``max_iter`` iterations.
-    """
-    x = np.array(x0, dtype=np.float64).ravel()
-    max_iter = check_int("max_iter", max_iter, min_value=0)
-    f, g = fun_grad(x)
-    it, flat = 0, 0
-    damp = 1e-3
-    while it < max_iter:
-        if np.linalg.norm(g) <= gtol or f <= ftol or flat >= stall:
-            break
-        it += 1
-        H = _fd_hessian(lambda z: fun_grad(z)[1], x, g, fd_step)
-        lam, Q = np.linalg.eigh(H)
-        s = max(1.0, float(np.max(np.abs(lam))))
-        floor = max(0.0, 1e-12 * s - float(lam[0]))
-        gq = Q.T @ g
-        for _ in range(40):
-            mu = max(floor, damp * s)
-            p = -(Q @ (gq / (lam + mu)))
-            fn, gn = fun_grad(x + p)
-            if np.isfinite(fn) and fn <= f + 1e-4 * float(g @ p):
-                damp = max(damp / 4, 1e-16)
-                break
-            damp *= 8
-        else:
-            break
-        flat = flat + 1 if f - fn <= 1e-14 * abs(f) else 0
-        x, f, g = x + p, fn, gn
-    gn = float(np.linalg.norm(g))
-    return NewtonResult(x, float(f), gn, it, gn <= gtol or f <= ftol)
 
 
 def ridge_path(

@@ -1,4 +1,7 @@
-r"""First-order optimisers over a tuple of arrays: gradient descent (fixed step or Armijo) and Adam.
+r"""Every training loop of the simulation: gradient descent over a tuple of arrays (fixed step
+or Armijo) and Adam, both stopping by the same rules; Adam over minibatch epochs
+(:func:`adam_epochs`); fixed-step GD on a flat vector that reports divergence
+(:func:`gd_fixed_step`) and the largest stable step it admits (:func:`largest_stable_step`).
 
 ``loss_and_grad(*params) -> (loss, *grads)`` — e.g.
 ``functools.partial(numerics.sft_loss_and_grad, data, eta=0.2, k=3)`` with
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import InvalidArgument, check_float, check_int
+from ._validation import InvalidArgument, as_float_array, check_float, check_int, check_rng
 
 LossAndGrad = Callable[..., tuple]
 Callback = Callable[[int, tuple, float], object]
@@ -303,3 +306,172 @@ def adam(
         return new, new_loss, new_grads, lr
 
     return _descend(loss_and_grad, params, masks, max_steps, grad_tol, callback, update)
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """Result of :func:`adam_epochs` / :func:`gd_fixed_step`.
+
+    Attributes:
+        params: final parameters (the last finite iterate).
+        losses: loss at every recorded point (per epoch for Adam — the mean minibatch loss —,
+            per step for GD, starting with the initial loss).
+        n_steps: parameter updates made.
+        diverged: True if a non-finite loss or gradient stopped the run.
+    """
+
+    params: tuple
+    losses: np.ndarray
+    n_steps: int
+    diverged: bool
+
+
+LossAndGradIdx = Callable[..., tuple]
+
+
+@np.errstate(over="ignore", invalid="ignore")
+def adam_epochs(
+    loss_and_grad: LossAndGradIdx,
+    n_items: int,
+    params: Sequence[ArrayLike],
+    *,
+    epochs: int,
+    batch_size: int,
+    rng: np.random.Generator,
+    lr: float = 1e-3,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    eps: float = 1e-8,
+    mask: Sequence[np.ndarray | None] | None = None,
+) -> TrainResult:
+    r"""Adam (the update of :func:`numerics.adam`) over minibatch epochs: each epoch shuffles
+    the ``n_items`` training prompts with ``rng`` and takes one step per minibatch of
+    ``batch_size`` (the last one may be smaller), so an epoch is
+    :math:`\lceil n_{items}/\text{batch\_size}\rceil` steps.
+
+    ``loss_and_grad(idx, *params) -> (loss, *grads)`` evaluates the minibatch ``idx``
+    (an integer index array). Frozen entries (``mask`` False) get zero gradient.
+    """
+    n_items = check_int("n_items", n_items, min_value=1)
+    epochs = check_int("epochs", epochs, min_value=0)
+    batch_size = check_int("batch_size", batch_size, min_value=1)
+    lr = check_float("lr", lr, lo=0.0, lo_open=True)
+    check_rng(rng)
+    ps = [np.array(p, dtype=np.float64) for p in params]
+    ms = [None] * len(ps) if mask is None else [None if m is None else np.asarray(m) for m in mask]
+    m1 = [np.zeros_like(p) for p in ps]
+    m2 = [np.zeros_like(p) for p in ps]
+    t = 0
+    losses = []
+    diverged = False
+    for _ in range(epochs):
+        perm = rng.permutation(n_items)
+        ep = []
+        for start in range(0, n_items, batch_size):
+            out = loss_and_grad(perm[start : start + batch_size], *ps)
+            loss, grads = float(out[0]), out[1:]
+            if not np.isfinite(loss) or not all(np.all(np.isfinite(g)) for g in grads):
+                diverged = True
+                break
+            ep.append(loss)
+            t += 1
+            grads = [
+                g if mk is None else np.where(mk, g, 0.0) for g, mk in zip(grads, ms, strict=True)
+            ]
+            ps = adam_step(ps, grads, m1, m2, t, lr=lr, beta1=beta1, beta2=beta2, eps=eps)
+        if diverged:
+            break
+        losses.append(float(np.mean(ep)))
+    return TrainResult(tuple(ps), np.array(losses), t, diverged)
+
+
+@np.errstate(over="ignore", invalid="ignore")
+def gd_fixed_step(
+    loss_and_grad: Callable[[np.ndarray], tuple[float, np.ndarray]],
+    theta: ArrayLike,
+    *,
+    step: float,
+    steps: int,
+    blowup: float = 1e6,
+) -> TrainResult:
+    r"""Gradient descent :math:`\theta_{t+1} = \theta_t - \gamma\nabla L(\theta_t)` on a flat
+    parameter vector for ``steps`` updates; stops (``diverged``) when the loss is non-finite or
+    exceeds ``blowup`` times the initial loss."""
+    theta = as_float_array("theta", theta, (None,), ("p",)).copy()
+    step = check_float("step", step, lo=0.0, lo_open=True)
+    steps = check_int("steps", steps, min_value=0)
+    loss, g = loss_and_grad(theta)
+    losses = [float(loss)]
+    for t in range(steps):
+        theta = theta - step * g
+        loss, g = loss_and_grad(theta)
+        if not np.isfinite(loss) or not np.all(np.isfinite(g)) or loss > blowup * losses[0]:
+            return TrainResult((theta,), np.array([*losses, np.inf]), t + 1, True)
+        losses.append(float(loss))
+    return TrainResult((theta,), np.array(losses), steps, False)
+
+
+@dataclass(frozen=True)
+class StableStep:
+    """Bracket of the largest stable GD step: ``stable`` is the largest step found stable,
+    ``unstable`` the smallest found unstable; ``estimate`` their geometric mean."""
+
+    stable: float
+    unstable: float
+    estimate: float
+    evaluations: int
+
+
+def largest_stable_step(
+    loss_and_grad: Callable[[np.ndarray], tuple[float, np.ndarray]],
+    theta: ArrayLike,
+    *,
+    steps: int = 50,
+    start: float = 1.0,
+    rel_tol: float = 0.05,
+    max_evals: int = 80,
+) -> StableStep:
+    r"""The largest fixed GD step γ for which ``steps`` updates from θ stay stable, by bracketing
+    and bisection on :math:`\log\gamma` until ``unstable/stable <= 1 + rel_tol``.
+
+    Stable means: every loss finite, none above :math:`10^6 L_0`, and the final loss
+    :math:`L_T \le L_0` (for a quadratic this is :math:`\gamma < 2/\lambda_{\max}`).
+
+    Paper: the step-size scale C/(k² ρ^{2k−2}) of §6 (Insight 4, (6.1)).
+    """
+    theta = as_float_array("theta", theta, (None,), ("p",))
+    steps = check_int("steps", steps, min_value=1)
+    start = check_float("start", start, lo=0.0, lo_open=True)
+
+    def stable(gamma: float) -> bool:
+        res = gd_fixed_step(loss_and_grad, theta, step=gamma, steps=steps)
+        return (not res.diverged) and res.losses[-1] <= res.losses[0]
+
+    evals = 1
+    g = start
+    if stable(g):
+        lo = g
+        hi = g * 4
+        while stable(hi):
+            evals += 1
+            lo, hi = hi, hi * 4
+            if evals > max_evals:
+                return StableStep(lo, np.inf, lo, evals)
+        evals += 1
+    else:
+        hi = g
+        lo = g / 4
+        while not stable(lo):
+            evals += 1
+            hi, lo = lo, lo / 4
+            if evals > max_evals:
+                return StableStep(0.0, hi, hi, evals)
+        evals += 1
+    while hi / lo > 1 + rel_tol and evals < max_evals:
+        mid = float(np.sqrt(lo * hi))
+        evals += 1
+        if stable(mid):
+            lo = mid
+        else:
+            hi = mid
+    return StableStep(lo, hi, float(np.sqrt(lo * hi)), evals)
