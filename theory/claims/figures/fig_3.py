@@ -147,7 +147,8 @@ def _claim(method: str, panel: str) -> Claim:
         quote=_PAPER + _WORDING[(method, panel)] + ".",
         experiment=True,
         unprinted=_UNPRINTED,
-        notes="Trend statistics of fig_4 (theory.checks._os_trends.trend_statistics) over seeds "
+        notes="Trend statistics of fig_4 (trend_statistics in "
+        "theory/claims/outcome_supervision/_trends.py) over seeds "
         "on a GPT-2 stack (numerics.gpt2) pretrained with CoT (k = 8) on Σ0 and post-trained on "
         "Σ0 + Δ; a significant opposite trend (Holm over the run) is 'not reproduced', a trend "
         "not significant at the one-sided level 0.01 is 'inconclusive'. Every unprinted choice is "

@@ -101,7 +101,8 @@ fig_4 = Claim(
     derivation=_sft_base_loss,
     notes="Judged on the runs with every weight trained (as the paper's experiments); the "
     "sparse Ṽ-only runs are drawn in the figure. The paper's unprinted values are ours "
-    "(theory.checks._os_trends): Δ on the first d/5 coordinates, n0 = 4d, η = 0.2, "
+    "(theory/claims/outcome_supervision/_trends.py): Δ on the first d/5 coordinates, "
+    "n0 = 4d, η = 0.2, "
     "minibatches of 64, steps = 130·⌈B/64⌉ (the full list: `unprinted`). Each statement is two "
     "pending tests (its negation: rejection supports; the statement: rejection contradicts), "
     "decided by Holm over the run. Quick tier (d = 8, 20 seeds, 3 grid values): not "
