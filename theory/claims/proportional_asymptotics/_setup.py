@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sympy as sp
 
-import derivations as da
 from derivations import ASYM as X
 from theory.claims.proportional_asymptotics._limits import AsymptoticFormula
 
@@ -121,16 +120,6 @@ F_ABOVE = _F(*(e.subs(_ONE) for e in (BIAS, T_VAR, T_VAR_SIGMA)), T_INV[1], T_IN
 
 def _formula(terms, equation=EQUATION, aux=AUX):
     return AsymptoticFormula(terms=terms, equation=equation, aux=aux)
-
-
-def _derived_terms():
-    T = da.theorem_b1_terms()
-    out = {}
-    for name in ("bias", "T_var", "T_var_Sigma"):
-        out[name] = {"below": T[name], "above": T[name].subs(_ONE)}
-    for name in ("T_inv", "T_inv_Sigma"):
-        out[name] = {"below": T[f"{name}|below"], "above": T[f"{name}|above"]}
-    return out
 
 
 def _latex_terms(terms):
