@@ -23,7 +23,7 @@ from derivations._asymptotics import (
     theorem_b1_noise_structure,
     theorem_b1_terms,
 )
-from derivations._balance import balance_spectral_radius
+from derivations._balance import balance_spectral_radius, balance_spectral_radius_ends
 from derivations._blocks import BlockMatrix
 from derivations._cache import disk_cache
 from derivations._calculus import (
@@ -56,6 +56,7 @@ from derivations._moments import (
     frobenius_risk_explicit,
     one_step_test_error,
     one_step_test_error_explicit,
+    sampler_sw_moments,
     wishart_sandwich,
     wishart_sandwich_explicit,
 )
@@ -69,6 +70,7 @@ from derivations._os import (
     os_loss,
     os_loss_explicit,
     os_unrolled,
+    sft_gradient_sparse,
     sft_loss_sparse,
 )
 from derivations._os_d1 import (
@@ -115,6 +117,7 @@ __all__ = [
     "TracePoly",
     "appended_column",
     "balance_spectral_radius",
+    "balance_spectral_radius_ends",
     "beta_of_q",
     "beta_w_of_q",
     "critical_points",
@@ -174,8 +177,10 @@ __all__ = [
     "pretrain_stationary_point_explicit",
     "projector_limit",
     "rho",
+    "sampler_sw_moments",
     "set_partitions",
     "sft_gradient_folded",
+    "sft_gradient_sparse",
     "sft_loss_explicit",
     "sft_loss_folded",
     "sft_loss_sparse",

@@ -14,7 +14,8 @@ Everything below is derived from it by substitution, implicit differentiation an
 
 * :func:`projector_limit` (Lemma C.1): :math:`\Pi = I - \lim_{z\to0} zR(z)`; with
   :math:`q := \beta/(z(1+\delta))` the z → 0 limit gives the equation for q and the block
-  fractions :math:`w_k`.
+  fractions :math:`w_k`; :func:`beta_of_q` / :func:`beta_w_of_q` solve it for β(q), and
+  :func:`in_terms_of_q` eliminates β from an expression on the branch β < 1.
 * :func:`cross_trace_limit` (Lemma C.3): :math:`\tfrac1d\operatorname{tr}(D_1RD_2R) =
   -\partial_t \tfrac1d\operatorname{tr}(D_1 R(z;t))|_{t=0}` with :math:`D = D_2`, by implicit
   differentiation of the equation for δ; :math:`v := \beta/(1+\delta) = \beta z\tilde m(-z)`.
@@ -29,7 +30,10 @@ Everything below is derived from it by substitution, implicit differentiation an
   Π and the block indicators (:math:`\Pi^2 = \Pi`, cyclicity) and reduced to the invariants
   :math:`\tfrac1d\operatorname{tr}\Pi_{kk} = \mu_kw_k`, :math:`T_{12}`.
 * :func:`theorem_b1_noise_structure`: how the terms combine in
-  :math:`\lim\mathrm{Err}(V_S + V_N)`, by expanding Lemma A.1's error over the noise E of Φ.
+  :math:`\lim\mathrm{Err}(V_S + V_N)`, by expanding Lemma A.1's error over the noise E of Φ;
+  :func:`theorem_b1_branches` gives the terms on both branches (β > 1: :math:`w_k = 1`,
+  :math:`T_{12} = 0`) and :func:`theorem_b1_error` the assembled limit.
+* :func:`spike_limits` (Fig. 1): :math:`\lim_{q\to\infty}\beta(q)`, where the error spikes.
 
 Numerical side: :func:`solve_q` (mpmath, bracketing; β ≥ 1 → q = ∞), :func:`solve_v`.
 """

@@ -47,6 +47,7 @@ __all__ = [
     "os_loss",
     "os_loss_explicit",
     "os_unrolled",
+    "sft_gradient_sparse",
     "sft_loss_sparse",
 ]
 
@@ -292,3 +293,14 @@ def sft_loss_sparse(k: int) -> TracePoly:
         r = step.subs_letter("wi", wi) - w.scale(1 - rho_c ** (i + 1))
         total = total + (r.T @ r).scale(sp.Rational(1, 2))
     return total.simplified()
+
+
+@disk_cache
+def sft_gradient_sparse(k: int) -> TracePoly:
+    r""":math:`\partial/\partial\tilde V` of one prompt's SFT loss for the sparse weights with
+    :math:`\tilde W = I` (:func:`sft_loss_sparse`; any d).
+
+    Paper: §7 (the SFT gradient is affine in Ṽ, so its curvature does not depend on the prior),
+    with the SFT loss of §2 / Theorem 4.2.
+    """
+    return sft_loss_sparse(k).grad(LETTERS["Vt"]).simplified()

@@ -145,3 +145,38 @@ def test_os_d1_residual_and_hessian_by_hand(kk):
     gauss_newton = kk**2 * _s**2 * _m ** (2 * kk - 2) * _w**2
     assert (sp.expand(H - gauss_newton) != 0) == (kk > 1)
     assert sp.expand(da.os_d1_gauss_newton(kk) - gauss_newton) == 0
+
+
+# ------------------------------------------------------------------ §7, the simulation's law
+def test_balance_spectral_radius_ends_by_hand():
+    """(Γ0)_11 = (1 + 1/n)ε + (ε + 3)/n at d = 4: ε → 0 gives δn/3, ε = 1 gives δn/(n + 5);
+    δn/(n + 4) (tr Σ0 miscounted) is rejected."""
+    delta, nn = sp.symbols("delta n", positive=True)
+    singular, well = da.balance_spectral_radius_ends()
+    assert sp.simplify(singular - delta * nn / 3) == 0
+    assert sp.simplify(well - delta * nn / (nn + 5)) == 0
+    assert sp.simplify(well - delta * nn / (nn + 4)) != 0
+
+
+def test_sft_gradient_sparse_is_affine_and_the_os_gradient_is_not():
+    g = da.sft_gradient_sparse(2)
+    assert (g - da.sft_loss_sparse(2).grad(da.LETTERS["Vt"])).simplified().is_zero()
+    _, K = da.linear_part(g)
+    assert K.terms
+    with pytest.raises(ValueError):
+        da.linear_part(da.os_gradient(2))
+
+
+def test_sampler_moments_are_the_wishart_moments():
+    """dof = n: E[Sw] = Aw and E[Sw wᵀS] = ((n + 1)/n) Aw wᵀA + (wᵀAw/n) A, the Wishart
+    moments of S = XXᵀ/n, x ~ N(0, A) (by hand); χ²_{n+1} is rejected."""
+    nn = sp.Symbol("n", positive=True, integer=True)
+    a = sp.symbols("a_1 a_2", positive=True)
+    w = sp.Matrix(sp.symbols("w_1 w_2", real=True))
+    A = sp.diag(*a)
+    expected = (nn + 1) / nn * A * w * w.T * A + (w.T * A * w)[0] / nn * A
+    first, second = da.sampler_sw_moments(a, w, nn, nn)
+    assert sp.simplify(first - A * w) == sp.zeros(2, 1)
+    assert sp.simplify(second - expected) == sp.zeros(2, 2)
+    _, wrong = da.sampler_sw_moments(a, w, nn, nn + 1)
+    assert sp.simplify(wrong - expected) != sp.zeros(2, 2)

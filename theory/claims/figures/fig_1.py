@@ -183,8 +183,9 @@ class SpikeSymbolic(Check):
     r"""The spike location from the derived Lemma C.1 (the deterministic-equivalent limit): the
     error of the minimum-norm interpolator diverges where q → ∞, i.e. at
     :math:`\beta^* = \lim_{q\to\infty}\beta(q) = \sum_{k: a_k>0}\mu_k` (the rank fraction of A),
-    where the derived :math:`\tfrac1d\operatorname{tr}(\Sigma^2\hat G^\dagger)` diverges too.
-    β* is μ1 (B = m) for r = 0 and 1 (B = d) for r > 0; compared with the claimed location."""
+    where the derived :math:`\tfrac1d\operatorname{tr}(\hat G^\dagger)` diverges too (both
+    limits: :func:`derivations.spike_limits`). β* is μ1 (B = m) for r = 0 and 1 (B = d) for
+    r > 0; compared with the claimed location."""
 
     name = "spike_symbolic"
 

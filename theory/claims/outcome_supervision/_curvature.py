@@ -74,7 +74,8 @@ _v, _s = OS_D1_SYMBOLS[:2]
 
 @dataclass
 class HessianLawD1(Check):
-    r"""Exact at d = 1: the Hessian of the derived loss is :math:`H = J^2 + r\,r''`; at a
+    r"""Exact at d = 1: the Hessian of the derived loss is :math:`H = J^2 + r\,r''`
+    (:func:`derivations.os_d1_residual`, :func:`derivations.os_d1_hessian`); at a
     minimiser (r = 0) it is the Gauss–Newton part :math:`J^2`, which must equal
     :math:`C\,f(k, |m|)` for the law f, k = 1..K, with C free of k and of the weight v (so free
     of ρ = |m| = |1 + vs|). With ``reciprocal`` the law is a step size (Insight 4): the stable
