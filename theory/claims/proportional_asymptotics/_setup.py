@@ -1,7 +1,7 @@
 r"""The printed closed forms of Appendices B–C, typed once, in the scalars of
-:data:`derivations._asymptotics.ASYM` (β, μ1, ρ, r, η, γ, q, w_k, T12, z, v), and their derived
-counterparts. The regime: B/d → β, m/d → μ1, d/n → γ; :math:`a_1 = \eta(\rho+1)`,
-:math:`a_2 = r`."""
+:data:`derivations._asymptotics.ASYM` (β, μ1, ρ, r, η, γ, q, w_k, T12, z, v); their derived
+counterparts are :mod:`derivations._asymptotics`'s (e.g. :func:`derivations.theorem_b1_branches`).
+The regime: B/d → β, m/d → μ1, d/n → γ; :math:`a_1 = \eta(\rho+1)`, :math:`a_2 = r`."""
 
 from __future__ import annotations
 
