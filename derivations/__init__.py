@@ -4,19 +4,26 @@ gradients and fixed points — never by retyping a printed result.
 Everything :mod:`theory`, the tests and the examples use is re-exported here; nothing outside
 this package imports a private ``derivations._module``."""
 
+from derivations._allocation import optimal_scale_limit, optimal_scales
 from derivations._asymptotics import (
     ASYM,
+    beta_of_q,
+    beta_w_of_q,
     cross_trace_limit,
+    in_terms_of_q,
     pinv_trace_limit,
     projector_limit,
     solve_q,
     solve_v,
+    spike_limits,
     t12_limit,
+    theorem_b1_branches,
+    theorem_b1_error,
     theorem_b1_limits,
     theorem_b1_noise_structure,
     theorem_b1_terms,
 )
-from derivations._balance import balance_spectral_radius
+from derivations._balance import balance_spectral_radius, balance_spectral_radius_ends
 from derivations._blocks import BlockMatrix
 from derivations._cache import disk_cache
 from derivations._calculus import (
@@ -49,6 +56,7 @@ from derivations._moments import (
     frobenius_risk_explicit,
     one_step_test_error,
     one_step_test_error_explicit,
+    sampler_sw_moments,
     wishart_sandwich,
     wishart_sandwich_explicit,
 )
@@ -61,12 +69,16 @@ from derivations._os import (
     os_iterate_at,
     os_loss,
     os_loss_explicit,
+    os_unrolled,
+    sft_gradient_sparse,
     sft_loss_sparse,
 )
 from derivations._os_d1 import (
     OS_D1_SYMBOLS,
     os_d1_gauss_newton,
     os_d1_gradient,
+    os_d1_hessian,
+    os_d1_residual,
     os_d1_stable_step,
     os_d1_values,
 )
@@ -105,6 +117,9 @@ __all__ = [
     "TracePoly",
     "appended_column",
     "balance_spectral_radius",
+    "balance_spectral_radius_ends",
+    "beta_of_q",
+    "beta_w_of_q",
     "critical_points",
     "cross_trace_limit",
     "d",
@@ -124,6 +139,7 @@ __all__ = [
     "gram_to_covariance",
     "icl_risk",
     "icl_risk_explicit",
+    "in_terms_of_q",
     "isserlis_moment",
     "k",
     "last_column",
@@ -135,9 +151,13 @@ __all__ = [
     "next_iterate_explicit",
     "one_step_test_error",
     "one_step_test_error_explicit",
+    "optimal_scale_limit",
+    "optimal_scales",
     "os_curvature_at",
     "os_d1_gauss_newton",
     "os_d1_gradient",
+    "os_d1_hessian",
+    "os_d1_residual",
     "os_d1_stable_step",
     "os_d1_values",
     "os_gradient",
@@ -146,6 +166,7 @@ __all__ = [
     "os_iterate_at",
     "os_loss",
     "os_loss_explicit",
+    "os_unrolled",
     "p",
     "perfect_matchings",
     "pinv_trace_limit",
@@ -156,8 +177,10 @@ __all__ = [
     "pretrain_stationary_point_explicit",
     "projector_limit",
     "rho",
+    "sampler_sw_moments",
     "set_partitions",
     "sft_gradient_folded",
+    "sft_gradient_sparse",
     "sft_loss_explicit",
     "sft_loss_folded",
     "sft_loss_sparse",
@@ -167,7 +190,10 @@ __all__ = [
     "solve_q",
     "solve_v",
     "sparse_weights",
+    "spike_limits",
     "t12_limit",
+    "theorem_b1_branches",
+    "theorem_b1_error",
     "theorem_b1_limits",
     "theorem_b1_noise_structure",
     "theorem_b1_terms",

@@ -14,7 +14,8 @@ Everything below is derived from it by substitution, implicit differentiation an
 
 * :func:`projector_limit` (Lemma C.1): :math:`\Pi = I - \lim_{z\to0} zR(z)`; with
   :math:`q := \beta/(z(1+\delta))` the z → 0 limit gives the equation for q and the block
-  fractions :math:`w_k`.
+  fractions :math:`w_k`; :func:`beta_of_q` / :func:`beta_w_of_q` solve it for β(q), and
+  :func:`in_terms_of_q` eliminates β from an expression on the branch β < 1.
 * :func:`cross_trace_limit` (Lemma C.3): :math:`\tfrac1d\operatorname{tr}(D_1RD_2R) =
   -\partial_t \tfrac1d\operatorname{tr}(D_1 R(z;t))|_{t=0}` with :math:`D = D_2`, by implicit
   differentiation of the equation for δ; :math:`v := \beta/(1+\delta) = \beta z\tilde m(-z)`.
@@ -29,7 +30,10 @@ Everything below is derived from it by substitution, implicit differentiation an
   Π and the block indicators (:math:`\Pi^2 = \Pi`, cyclicity) and reduced to the invariants
   :math:`\tfrac1d\operatorname{tr}\Pi_{kk} = \mu_kw_k`, :math:`T_{12}`.
 * :func:`theorem_b1_noise_structure`: how the terms combine in
-  :math:`\lim\mathrm{Err}(V_S + V_N)`, by expanding Lemma A.1's error over the noise E of Φ.
+  :math:`\lim\mathrm{Err}(V_S + V_N)`, by expanding Lemma A.1's error over the noise E of Φ;
+  :func:`theorem_b1_branches` gives the terms on both branches (β > 1: :math:`w_k = 1`,
+  :math:`T_{12} = 0`) and :func:`theorem_b1_error` the assembled limit.
+* :func:`spike_limits` (Fig. 1): :math:`\lim_{q\to\infty}\beta(q)`, where the error spikes.
 
 Numerical side: :func:`solve_q` (mpmath, bracketing; β ≥ 1 → q = ∞), :func:`solve_v`.
 """
@@ -46,13 +50,19 @@ from numerics import bisect_root
 
 __all__ = [
     "ASYM",
+    "beta_of_q",
+    "beta_w_of_q",
     "cross_trace_limit",
     "evaluate_asymptotic",
+    "in_terms_of_q",
     "pinv_trace_limit",
     "projector_limit",
     "solve_q",
     "solve_v",
+    "spike_limits",
     "t12_limit",
+    "theorem_b1_branches",
+    "theorem_b1_error",
     "theorem_b1_noise_structure",
     "theorem_b1_terms",
 ]
@@ -97,7 +107,6 @@ def _mu():
     return (S_.mu1, S_.mu2)
 
 
-# ------------------------------------------------------------------ root finding
 # ------------------------------------------------------------------ Lemma C.1
 @disk_cache
 def projector_limit() -> tuple[sp.Expr, tuple[sp.Expr, sp.Expr]]:
@@ -124,6 +133,47 @@ def projector_limit() -> tuple[sp.Expr, tuple[sp.Expr, sp.Expr]]:
     return eq, w
 
 
+@disk_cache
+def beta_of_q() -> sp.Expr:
+    r""":math:`\beta(q)`: the derived Lemma C.1 equation (:func:`projector_limit`) solved for β
+    (the first root ``sympy.solve`` gives), generic :math:`a_k^2`.
+
+    Paper: Lemma C.1, :math:`\beta = \sum_k \mu_k a_k^2 q/(1 + a_k^2 q)`.
+    """
+    eq, _ = projector_limit()
+    return sp.solve(eq, S_.beta)[0]
+
+
+@disk_cache
+def beta_w_of_q() -> tuple[sp.Expr, tuple[sp.Expr, sp.Expr]]:
+    r""":math:`\beta(q)` (:func:`beta_of_q`) and :math:`w_k(q)` (:func:`projector_limit`) at the
+    model's :math:`a_1 = \eta(\rho+1)`, :math:`a_2 = r` (:math:`a_k^2 \to a_k^2`).
+
+    Paper: Lemma C.1, :math:`w_k = a_k^2 q/(1 + a_k^2 q)` and the equation for q.
+    """
+    _, w_generic = projector_limit()
+    a_sq = {S_.a1sq: S_.a1**2, S_.a2sq: S_.a2**2}
+    return beta_of_q().subs(a_sq), tuple(w.subs(a_sq) for w in w_generic)
+
+
+@disk_cache
+def in_terms_of_q(expr: sp.Expr, branch: str, with_w: bool) -> sp.Expr:
+    r"""An asymptotic expression with β eliminated on the branch β < 1 (``branch="below"``):
+    :math:`\beta \to \beta(q)` and, with ``with_w``, first :math:`w_k \to w_k(q)` (both from
+    :func:`beta_w_of_q`); on β > 1 (``"above"``) ``expr`` unchanged. Without ``with_w`` the
+    :math:`w_k` stay free symbols (a sharper test of the block algebra).
+
+    Paper: Lemma C.1 (q as the parameter of the β < 1 branch), Appendices B–C.
+    """
+    if branch != "below":
+        return expr
+    beta_q, w_q = beta_w_of_q()
+    if with_w:
+        expr = expr.subs(dict(zip((S_.w1, S_.w2), w_q, strict=True)))
+    return expr.subs(S_.beta, beta_q)
+
+
+# ------------------------------------------------------------------ root finding
 def solve_q(beta: float, mu: tuple[float, float], a_sq: tuple[float, float], *, dps: int = 30):
     r"""The root q ≥ 0 of :math:`\beta = \sum_k \mu_k a_k^2 q/(1 + a_k^2 q)` (mpmath,
     bracketing on a log scale). The right side increases from 0 to :math:`\sum_{a_k>0}\mu_k`,
@@ -243,6 +293,25 @@ def pinv_trace_limit(power: int, branch: str) -> sp.Expr:
     dv = (-sp.diff(G, z) / sp.diff(G, vv)).subs(at0)
     dtr = (sp.diff(trace, z) + sp.diff(trace, vv) * dv).subs(at0)
     return -dtr
+
+
+@disk_cache
+def spike_limits(a1sq: sp.Expr, a2sq: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
+    r"""The singular point of the minimum-norm interpolator's error in β at the given
+    :math:`a_k^2`: ``(β*, T)`` with :math:`\beta^* = \lim_{q\to\infty}\beta(q)`
+    (:func:`beta_of_q`; the rank fraction :math:`\sum_{k: a_k>0}\mu_k`) and
+    :math:`T = \lim_{q\to\infty}\tfrac1d\operatorname{tr}(\hat G^\dagger)` there
+    (:func:`pinv_trace_limit` with D = I, β < 1), which diverges at the spike.
+
+    Paper: §5.2 / Fig. 1 (spike at B = m for r = 0, at B = d for r > 0), from Lemma C.1 and
+    (C.20).
+    """
+    sub = {S_.a1sq: a1sq, S_.a2sq: a2sq}
+    Dk = sp.symbols("D_1 D_2", positive=True)
+    t = sp.Symbol("t_", positive=True)
+    bstar = sp.limit(beta_of_q().subs(sub).subs(S_.q, 1 / t), t, 0)
+    tinv = pinv_trace_limit(1, "below").subs(sub).subs({Dk[0]: 1, Dk[1]: 1})
+    return bstar, sp.limit(tinv.subs(S_.q, 1 / t), t, 0)
 
 
 # ------------------------------------------------------------------ Theorem B.1
@@ -444,6 +513,51 @@ def theorem_b1_noise_structure() -> sp.Expr:
             quad += sp.Mul(*c) * g * T_of[X] * tv
         out += weight * (noise_free + quad)
     return sp.expand(out)
+
+
+def theorem_b1_branches() -> dict[str, dict[str, sp.Expr]]:
+    r"""The derived Theorem B.1 terms (:func:`theorem_b1_terms`) on both branches,
+    ``{term: {"below": β < 1, "above": β > 1}}`` for ``bias``, ``T_var``, ``T_var_Sigma``,
+    ``T_inv``, ``T_inv_Sigma``: above the threshold :math:`\hat G` is invertible, so
+    :math:`\Pi = I`, :math:`w_1 = w_2 = 1`, :math:`T_{12} = 0`; the T_inv's have their own
+    derived β > 1 forms.
+
+    Paper: Theorem B.1, (B.10)–(B.17), with (C.20).
+    """
+    T = theorem_b1_terms()
+    one = {S_.w1: 1, S_.w2: 1, S_.T12: 0}
+    out = {}
+    for name in ("bias", "T_var", "T_var_Sigma"):
+        out[name] = {"below": T[name], "above": T[name].subs(one)}
+    for name in ("T_inv", "T_inv_Sigma"):
+        out[name] = {"below": T[f"{name}|below"], "above": T[f"{name}|above"]}
+    return out
+
+
+def theorem_b1_error() -> dict[str, sp.Expr]:
+    r""":math:`\lim \mathrm{Err}(V_S + V_N)` derived, ``{"below": β < 1, "above": β > 1}``: the
+    noise structure (:func:`theorem_b1_noise_structure`) with the derived terms
+    (:func:`theorem_b1_branches`) and :math:`\bar\Sigma = \mu_1(\rho+1) + \mu_2`
+    (:func:`theorem_b1_limits`).
+
+    Paper: Theorem B.1, lim Err(V_S + V_N) = Bias + γ T_inv T_var + γ Σ̄ T_var,Σ
+    + γ² Σ̄ T_inv,Σ T_var.
+    """
+    t = theorem_b1_branches()
+    structure = theorem_b1_noise_structure()
+    sigma_bar = theorem_b1_limits()["Sigma_bar"]
+    out = {}
+    for branch in ("below", "above"):
+        sub = {
+            sp.Symbol("Bias"): t["bias"][branch],
+            sp.Symbol("T_var"): t["T_var"][branch],
+            sp.Symbol("T_var_Sigma"): t["T_var_Sigma"][branch],
+            sp.Symbol("T_inv"): t["T_inv"][branch],
+            sp.Symbol("T_inv_Sigma"): t["T_inv_Sigma"][branch],
+            sp.Symbol("Sigma_bar"): sigma_bar,
+        }
+        out[branch] = structure.xreplace(sub)
+    return out
 
 
 def evaluate_asymptotic(expr: sp.Expr, values: Mapping[str, float], *, dps: int = 30) -> float:

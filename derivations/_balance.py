@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-__all__ = ["balance_spectral_radius"]
+__all__ = ["balance_spectral_radius", "balance_spectral_radius_ends"]
 
 
 def balance_spectral_radius() -> sp.Expr:
@@ -17,3 +17,13 @@ def balance_spectral_radius() -> sp.Expr:
     Sig0 = sp.diag(eps, 1, 1, 1)
     G = (1 + 1 / n) * Sig0 + Sig0.trace() / n * sp.eye(4)
     return sp.simplify((G.inv() * sp.diag(delta, 0, 0, 0))[0, 0])
+
+
+def balance_spectral_radius_ends() -> tuple[sp.Expr, sp.Expr]:
+    r"""``(singular, well)``: :math:`\lim_{\epsilon\to0}\rho(\Gamma_0^{-1}\Delta) = \delta /
+    ((d-1)/n)` (the singular prior, d = 4) and :math:`\rho(\Gamma_0^{-1}\Delta)` at
+    :math:`\epsilon = 1` (the well-conditioned prior), from :func:`balance_spectral_radius`
+    (Γ0 of (3.7); §7)."""
+    eps = sp.Symbol("epsilon", positive=True)
+    rho = balance_spectral_radius()
+    return sp.limit(rho, eps, 0), rho.subs(eps, 1)

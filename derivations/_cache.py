@@ -9,8 +9,8 @@ memoises a function in memory (like ``functools.cache``) and on disk:
   source file and of the file defining the function (editing a derivation invalidates the whole
   cache; editing a check invalidates its own entries);
 * **what is cached**: pure functions of their arguments only — the derivations (no seed
-  enters them) and a few exact sympy steps of the checks (``sp.solve`` of a printed equation,
-  canonical substitutions, exact limits), keyed by their exact sympy input;
+  enters them) and a few exact sympy steps of the checks on a printed formula (``sp.solve`` of a
+  printed equation, exact limits), keyed by their exact sympy input;
 * **store**: one pickle per key in ``$LSA_VERIFY_CACHE_DIR`` (default ``~/.cache/lsa-verify``),
   written to a temporary file in the same directory and moved into place with
   :func:`os.replace` (atomic), so concurrent runs never see a partial file;

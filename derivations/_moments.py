@@ -7,6 +7,8 @@ with generic symbolic matrices (:func:`derivations.expect_wishart`, Isserlis on 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sympy as sp
 
 from derivations._cache import disk_cache
@@ -31,6 +33,7 @@ __all__ = [
     "frobenius_risk_explicit",
     "one_step_test_error",
     "one_step_test_error_explicit",
+    "sampler_sw_moments",
     "wishart_sandwich",
     "wishart_sandwich_explicit",
 ]
@@ -119,3 +122,26 @@ def one_step_test_error_explicit(dd: int) -> tuple[sp.Expr, dict[str, sp.Matrix]
     err = sp.expand((r.T * r)[0, 0])
     err = expect_gaussian_vector(err, w)
     return expect_wishart(err, S, Sig, n), {"Vt": Vt, "Sigma": Sig}
+
+
+def sampler_sw_moments(
+    a: Sequence[sp.Expr], w: sp.Matrix, n: sp.Expr, dof: sp.Expr
+) -> tuple[sp.Matrix, sp.Matrix]:
+    r"""``(E[Sw | w], E[Sw wᵀS | w])`` under the simulation's law of the sufficient statistic
+    (diagonal :math:`A = \operatorname{diag}(a)`): :math:`Sw = \frac{\ell}{n}A^{1/2}(c\,e +
+    \sqrt c\,(I - ee^\top)h)` with :math:`u = A^{1/2}w`, :math:`\ell = \|u\|`, :math:`e =
+    u/\ell`, :math:`c \sim \chi^2_{\mathrm{dof}}` (moments from ``sympy.stats``) and h standard
+    normal, independent; so :math:`E[Sw|w] = A^{1/2}E[c]\,u/n` and :math:`E[Sw\,w^\top S|w] =
+    A^{1/2}((E[c^2] - E[c])uu^\top + E[c]\,\ell^2 I)A^{1/2}/n^2` (dof = n: the Wishart law of
+    :math:`S = XX^\top/n`, whose moment :math:`E[SBS]` enters Lemma A.1).
+    """
+    from sympy.stats import ChiSquared, E
+
+    root = sp.diag(*(sp.sqrt(x) for x in a))
+    u = root * w
+    ell2 = (u.T * u)[0]
+    c = ChiSquared("c", dof)
+    Ec, Ec2 = sp.simplify(E(c)), sp.simplify(E(c**2))
+    second = (root * ((Ec2 - Ec) * u * u.T + Ec * ell2 * sp.eye(len(a))) * root) / n**2
+    first = root * (Ec * u) / n
+    return first, second

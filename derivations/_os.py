@@ -34,6 +34,7 @@ from derivations._lsa import (
     sparse_weights,
 )
 from derivations._tracepoly import TracePoly
+from derivations._validation import InvalidArgument
 
 __all__ = [
     "appended_column",
@@ -45,6 +46,8 @@ __all__ = [
     "os_iterate_explicit",
     "os_loss",
     "os_loss_explicit",
+    "os_unrolled",
+    "sft_gradient_sparse",
     "sft_loss_sparse",
 ]
 
@@ -105,6 +108,21 @@ def os_gradient(k: int) -> TracePoly:
     Paper: §6, Appendix E (claim os_gradient).
     """
     return os_loss(k, wt_identity=True).grad(LETTERS["Vt"]).simplified()
+
+
+def os_unrolled(what: str, k: int, wt_identity: bool = False) -> TracePoly:
+    r"""The quantity of the k-step rollout, unrolled from the block forward pass (any d):
+    ``what="loss"`` one prompt's OS loss :math:`\frac12\|\hat w_k - w^*\|^2`
+    (:func:`os_loss`; ``wt_identity`` sets :math:`\tilde W = I`), ``what="gradient"`` its
+    :math:`\tilde V`-gradient at :math:`\tilde W = I` (:func:`os_gradient`).
+
+    Paper: Proposition 6.1 (the loss) and §6 / Appendix E (the gradient).
+    """
+    if what == "gradient":
+        return os_gradient(k)
+    if what == "loss":
+        return os_loss(k, wt_identity)
+    raise InvalidArgument(f"what must be 'loss' or 'gradient', got {what!r}")
 
 
 def os_iterate_at(k: int, values: dict[str, sp.Matrix]) -> sp.Matrix:
@@ -275,3 +293,14 @@ def sft_loss_sparse(k: int) -> TracePoly:
         r = step.subs_letter("wi", wi) - w.scale(1 - rho_c ** (i + 1))
         total = total + (r.T @ r).scale(sp.Rational(1, 2))
     return total.simplified()
+
+
+@disk_cache
+def sft_gradient_sparse(k: int) -> TracePoly:
+    r""":math:`\partial/\partial\tilde V` of one prompt's SFT loss for the sparse weights with
+    :math:`\tilde W = I` (:func:`sft_loss_sparse`; any d).
+
+    Paper: §7 (the SFT gradient is affine in Ṽ, so its curvature does not depend on the prior),
+    with the SFT loss of §2 / Theorem 4.2.
+    """
+    return sft_loss_sparse(k).grad(LETTERS["Vt"]).simplified()

@@ -18,6 +18,8 @@ __all__ = [
     "OS_D1_SYMBOLS",
     "os_d1_gauss_newton",
     "os_d1_gradient",
+    "os_d1_hessian",
+    "os_d1_residual",
     "os_d1_stable_step",
     "os_d1_values",
 ]
@@ -45,11 +47,31 @@ def os_d1_gradient(k: int = 3) -> sp.Expr:
     return sp.factor(sp.diff(loss, _v))
 
 
+def os_d1_residual(k: int = 3) -> tuple[sp.Expr, sp.Expr]:
+    r"""``(r, J)``: the residual :math:`r(v) = \hat w_k - w^*` of one prompt at d = 1 (the
+    derived rollout of Proposition 6.1 at :func:`os_d1_values`) and its Jacobian
+    :math:`J = \partial_v r`, both expanded polynomials in v, s, w.
+
+    Paper: Proposition 6.1 / §6 (at d = 1, :math:`r = -m^k w^*`, :math:`m = 1 + vs`).
+    """
+    r = os_iterate_at(k, os_d1_values())[0, 0] - _w
+    return r, sp.diff(r, _v)
+
+
 def os_d1_gauss_newton(k: int = 3) -> sp.Expr:
     r"""The Gauss–Newton Hessian :math:`J^2`, :math:`J = \partial_v r`, :math:`r = \hat w_k - w^*`
     at d = 1 — the Hessian of the OS loss at a minimiser (r = 0), (6.1) / Appendix E."""
-    r = os_iterate_at(k, os_d1_values())[0, 0] - _w
-    return sp.factor(sp.diff(r, _v) ** 2)
+    return sp.factor(os_d1_residual(k)[1] ** 2)
+
+
+def os_d1_hessian(k: int = 3) -> sp.Expr:
+    r"""The full Hessian :math:`H = \partial_v^2 \tfrac12 r^2 = J^2 + r\,\partial_v J` of one
+    prompt's OS loss at d = 1 (:func:`os_d1_residual`), factored; :math:`J^2` at a minimiser.
+
+    Paper: §6 / Appendix E, the curvature of the OS loss.
+    """
+    r, J = os_d1_residual(k)
+    return sp.factor(J**2 + r * sp.diff(J, _v))
 
 
 def os_d1_stable_step(k: int = 3) -> sp.Expr:

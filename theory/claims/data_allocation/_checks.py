@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy as sp
 
-from derivations import d, eta, n
+from derivations import d, eta, n, optimal_scale_limit, optimal_scales
 from numerics import golden_section_min
 from theory._check import Check
 from theory._claim import Claim
@@ -113,15 +113,16 @@ class OptimalASymbolic(Check):
     r"""Exact, d = 2, m = 1, :math:`\Sigma_0 = \operatorname{diag}(\rho, 1)`,
     :math:`\Delta = \operatorname{diag}(1, 0)`, A = c·M: the exact post-test error of the
     derived :math:`\tilde V_\infty(cM)` (Lemma A.1) as a rational function of c with symbolic
-    n and η; its stationary point :math:`c^*(n)` from sympy, and
-    :math:`\lim_{n\to\infty} c^*(n) M` against the printed optimum (which must be a multiple
-    of M along this family)."""
+    n and η; its stationary point :math:`c^*(n)` and :math:`\lim_{n\to\infty} c^*(n) M`
+    derived by :func:`derivations.optimal_scales` and :func:`derivations.optimal_scale_limit`,
+    against the printed optimum (which must be a multiple of M along this family)."""
 
     name: str = field(default="optimal_a_symbolic", init=False)
 
     @staticmethod
     def stationary_points(rho: sp.Expr) -> list[sp.Expr]:
-        """Positive stationary points c*(n) of the exact error along A = c·diag(ρ + 1, 0)."""
+        """Positive stationary points c*(n) of the exact error along A = c·diag(ρ + 1, 0): the
+        error set up here, its stationary points derived by :func:`derivations.optimal_scales`."""
         from theory.claims.gaussian_moments.lemma_A1 import lemma_A1
 
         c = sp.Symbol("c", positive=True)
@@ -129,8 +130,7 @@ class OptimalASymbolic(Check):
         V = evaluate_exact(vinf_derived(), {"A": c * sp.diag(rho + 1, 0), "Sigma0": S0}, {d: 2})
         V = V.applyfunc(sp.cancel)
         E = sp.cancel(evaluate_exact(lemma_A1.formula, {"A": V, "Sigma": S0 + D}, {d: 2}))
-        num, _ = sp.fraction(sp.together(sp.diff(E, c)))
-        return [s for s in sp.solve(sp.factor(num), c) if s.is_positive is not False]
+        return optimal_scales(E, c)
 
     def run(self, claim: Claim, ctx: RunContext) -> list[Evidence]:
         rho = sp.Rational(1, 10) if not ctx.full else sp.Symbol("rho", positive=True)
@@ -140,7 +140,7 @@ class OptimalASymbolic(Check):
         printed = evaluate_exact(part(claim.formula, 0), {"Sigma0": S0, "Delta": D}, {d: 2})
         ok, detail = False, f"stationary points c*(n) = {roots}"
         if len(roots) == 1:
-            limit = sp.limit(roots[0], n, sp.oo)
+            limit = optimal_scale_limit(roots[0])
             diff = exact_difference(printed, (limit * Mm).applyfunc(sp.simplify))
             ok = diff is None
             detail = f"c*(n) = {sp.factor(roots[0])} → {limit} as n → ∞; " + (

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import sympy as sp
 
+from derivations import optimal_scale_limit
 from theory.claims.data_allocation._checks import InsightExact, OptimalASymbolic
-from theory.symbols import A, Delta, Sigma0, eta, n, pinv
+from theory.symbols import A, Delta, Sigma0, eta, pinv
 
 #: the projector on U = range(Δ)
 P_U = Delta * pinv(Delta)
@@ -19,7 +20,7 @@ def _derived_optimum():
     """Display: the exact minimiser c*(n)·M along A = c·M at d = 2, Σ0 = diag(1/10, 1),
     Δ = diag(1, 0), and its limit."""
     (cstar,) = OptimalASymbolic.stationary_points(sp.Rational(1, 10))
-    return sp.Tuple(sp.factor(cstar) * (P_U * Sigma0 * P_U + Delta), sp.limit(cstar, n, sp.oo))
+    return sp.Tuple(sp.factor(cstar) * (P_U * Sigma0 * P_U + Delta), optimal_scale_limit(cstar))
 
 
 ERR_ALIGNED = sp.Symbol("Err_aligned", positive=True)

@@ -10,7 +10,7 @@ import numpy as np
 
 from theory.claims.figures._sft_figures import ETA, RHO
 from theory.claims.proportional_asymptotics._limits import AsymptoticPoint, evaluate_terms
-from theory.claims.proportional_asymptotics.thm_B1 import derived_err, thm_B1
+from theory.claims.proportional_asymptotics.thm_B1 import thm_B1
 
 _FIG1_UNPRINTED = {
     "η": "0.2 (not printed for Figs. 1–2; Fig. 5's value): could move the turning points and "
@@ -25,9 +25,10 @@ _FIG1_UNPRINTED = {
 
 @functools.cache
 def _derived_formula():
+    from derivations import theorem_b1_error
     from theory.claims.proportional_asymptotics._limits import AsymptoticFormula, Term
 
-    e = derived_err()["Err"]
+    e = theorem_b1_error()
     return AsymptoticFormula(
         terms={"Err": Term("err_first_order", e["below"], e["above"])},
         equation=thm_B1.formula.equation,

@@ -271,23 +271,16 @@ def _exact_law_evidence(dof_shift: int = 0) -> Evidence:
     """The evidence of :class:`ExactLawSymbolic` (``dof_shift`` ≠ 0: a deliberately wrong law
     c ~ χ²_{n + shift}, for tests)."""
     import sympy as sp
-    from sympy.stats import ChiSquared, E
 
     from derivations import d as d_sym
+    from derivations import sampler_sw_moments
     from theory import quantities as q
 
     nn = sp.Symbol("n", positive=True, integer=True)
     a1, a2 = sp.symbols("a_1 a_2", positive=True)
     w = sp.Matrix(sp.symbols("w_1 w_2", real=True))
     A = sp.diag(a1, a2)
-    root = sp.diag(sp.sqrt(a1), sp.sqrt(a2))
-    u = root * w
-    ell2 = (u.T * u)[0]
-    c = ChiSquared("c", nn + dof_shift)
-    Ec, Ec2 = sp.simplify(E(c)), sp.simplify(E(c**2))
-    # E over h of (c e + √c P⊥ h)(…)ᵀ = c² eeᵀ + c P⊥, e = u/ℓ: times ℓ²/n² and A^{1/2}·A^{1/2}
-    second = (root * ((Ec2 - Ec) * u * u.T + Ec * ell2 * sp.eye(2)) * root) / nn**2
-    first = root * (Ec * u) / nn  # (ℓ/n) A^{1/2} E[c] e
+    first, second = sampler_sw_moments((a1, a2), w, nn, nn + dof_shift)
     derived = q.wishart_sandwich.derive()
     wick = derived.evaluate({"C": A, "B": w * w.T}, {d_sym: 2, "n": nn})
     wick = sp.Matrix(wick).subs(sp.Symbol("n", positive=True, integer=True), nn)

@@ -183,28 +183,23 @@ class SpikeSymbolic(Check):
     r"""The spike location from the derived Lemma C.1 (the deterministic-equivalent limit): the
     error of the minimum-norm interpolator diverges where q → ∞, i.e. at
     :math:`\beta^* = \lim_{q\to\infty}\beta(q) = \sum_{k: a_k>0}\mu_k` (the rank fraction of A),
-    where the derived :math:`\tfrac1d\operatorname{tr}(\Sigma^2\hat G^\dagger)` diverges too.
-    β* is μ1 (B = m) for r = 0 and 1 (B = d) for r > 0; compared with the claimed location."""
+    where the derived :math:`\tfrac1d\operatorname{tr}(\hat G^\dagger)` diverges too (both
+    limits: :func:`derivations.spike_limits`). β* is μ1 (B = m) for r = 0 and 1 (B = d) for
+    r > 0; compared with the claimed location."""
 
     name = "spike_symbolic"
 
     def run(self, claim: Claim, ctx: RunContext) -> list[Evidence]:
         import sympy as sp
 
-        from derivations import ASYM, pinv_trace_limit, projector_limit
+        from derivations import ASYM, spike_limits
 
         st: Fig1Statements = claim.formula
-        eq, _ = projector_limit()
-        beta_q = sp.solve(eq, ASYM.beta)[0]
-        tinv = pinv_trace_limit(1, "below")
-        D = sp.symbols("D_1 D_2", positive=True)
         out = []
         for r, where in st.spike.items():
-            sub = {ASYM.a1sq: sp.Rational(121, 2500)}  # (η(ρ+1))² at η = 0.2, ρ = 0.1
-            sub[ASYM.a2sq] = sp.Integer(0) if r == 0 else sp.nsimplify(r) ** 2
-            t = sp.Symbol("t_", positive=True)
-            bstar = sp.limit(beta_q.subs(sub).subs(ASYM.q, 1 / t), t, 0)
-            blow = sp.limit(tinv.subs(sub).subs({D[0]: 1, D[1]: 1}).subs(ASYM.q, 1 / t), t, 0)
+            a1sq = sp.Rational(121, 2500)  # (η(ρ+1))² at η = 0.2, ρ = 0.1
+            a2sq = sp.Integer(0) if r == 0 else sp.nsimplify(r) ** 2
+            bstar, blow = spike_limits(a1sq, a2sq)
             claimed = ASYM.mu1 if where == "m" else sp.Integer(1)
             ok = sp.simplify(bstar - claimed) == 0 and blow == sp.oo
             out.append(

@@ -23,8 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy as sp
 
-import derivations as dos
-from derivations import OS_D1_SYMBOLS, os_d1_values
+from derivations import OS_D1_SYMBOLS, os_d1_hessian, os_d1_residual
 from theory._check import Check
 from theory._claim import Claim
 from theory._stats import upper_tail_p
@@ -70,13 +69,13 @@ def _spectra(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 # ------------------------------------------------------------------------------ d = 1, exact
-_v, _s, _w = OS_D1_SYMBOLS
-_d1_values = os_d1_values
+_v, _s = OS_D1_SYMBOLS[:2]
 
 
 @dataclass
 class HessianLawD1(Check):
-    r"""Exact at d = 1: the Hessian of the derived loss is :math:`H = J^2 + r\,r''`; at a
+    r"""Exact at d = 1: the Hessian of the derived loss is :math:`H = J^2 + r\,r''`
+    (:func:`derivations.os_d1_residual`, :func:`derivations.os_d1_hessian`); at a
     minimiser (r = 0) it is the Gauss–Newton part :math:`J^2`, which must equal
     :math:`C\,f(k, |m|)` for the law f, k = 1..K, with C free of k and of the weight v (so free
     of ρ = |m| = |1 + vs|). With ``reciprocal`` the law is a step size (Insight 4): the stable
@@ -91,12 +90,10 @@ class HessianLawD1(Check):
         m = 1 + _v * _s
         ratios, full = [], None
         for kk in self.steps:
-            it = dos.os_iterate_at(kk, _d1_values())[0, 0]
-            r = it - _w
-            J = sp.diff(r, _v)
+            _, J = os_d1_residual(kk)
             f = claim.formula.subs({k_sym: kk, RHO: m, OPNORM: m})
             ratios.append(sp.factor(sp.cancel(J**2 * f if self.reciprocal else J**2 / f)))
-            full = sp.factor(J**2 + r * sp.diff(J, _v))
+        full = os_d1_hessian(self.steps[-1])
         same_k = all(sp.cancel(q - ratios[0]) == 0 for q in ratios)
         free_of_rho = not any(q.has(_v) for q in ratios)
         what = "J²·law" if self.reciprocal else "J²/law"

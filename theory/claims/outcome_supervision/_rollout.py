@@ -64,12 +64,6 @@ def _laurent_difference(a, b):
     return None
 
 
-def _derived_every_d(what: str, kk: int, wt_identity: bool) -> TracePoly:
-    if what == "gradient":
-        return dos.os_gradient(kk)
-    return dos.os_loss(kk, wt_identity)
-
-
 @dataclass
 class OSUnrolledEveryD(Check):
     r"""Every d: the printed formula at :math:`k = 1..K` equals the loss (``what="loss"``) or
@@ -86,7 +80,7 @@ class OSUnrolledEveryD(Check):
         for kk in self.steps:
             derived = ctx.cached(
                 ("os_derived", self.what, kk, self.wt_identity),
-                lambda kk=kk: _derived_every_d(self.what, kk, self.wt_identity),
+                lambda kk=kk: dos.os_unrolled(self.what, kk, self.wt_identity),
             )
             printed = TracePoly.from_sympy(at_steps(claim.formula, kk), LETTERS)
             diff = (derived - printed).simplified()

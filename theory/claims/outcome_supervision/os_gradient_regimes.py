@@ -9,9 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy as sp
 
-import derivations as dos
 import numerics
-from derivations import d as d_sym
 from derivations import os_d1_gradient
 from theory._check import Check
 from theory._claim import Claim
@@ -20,7 +18,6 @@ from theory._verdict import Evidence, Outcome
 from theory.claims.outcome_supervision._curvature import (
     OPNORM,
     RHO,
-    _d1_values,
     _s,
     _spectra,
     _v,
@@ -47,8 +44,7 @@ class GradientLawD1(Check):
         m = 1 + _v * _s
         g = {}
         for kk in (*self.steps, self.steps[-1] + 1):
-            loss = dos.os_loss(kk, wt_identity=True).evaluate(_d1_values(), {d_sym: 1})
-            g[kk] = sp.factor(sp.diff(loss, _v))
+            g[kk] = os_d1_gradient(kk)
         fails = []
         for kk in self.steps:
             f0 = claim.formula.subs({k_sym: kk, RHO: m, OPNORM: m})

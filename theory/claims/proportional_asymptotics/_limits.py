@@ -32,7 +32,7 @@ import numpy as np
 import sympy as sp
 
 import numerics
-from derivations import ASYM, disk_cache, solve_v
+from derivations import ASYM, in_terms_of_q, solve_v
 from numerics import bisect_root
 from theory._check import Check
 from theory._claim import Claim
@@ -342,32 +342,12 @@ def _finite(value: sp.Expr) -> bool:
     return value.is_number and not value.has(sp.zoo, sp.oo, -sp.oo, sp.nan)
 
 
-@disk_cache
-def _canonical(expr: sp.Expr, other: sp.Expr, branch: str, beta_q, w_q) -> sp.Expr:
-    """β < 1: β → β(q); the w's stay free symbols (a sharper test of the block algebra) unless
-    q appears on either side, when w_k → w_k(q)."""
-    ws = (ASYM.w1, ASYM.w2)
-    if branch == "below":
-        if expr.has(ASYM.q) or other.has(ASYM.q):
-            expr = expr.subs(dict(zip(ws, w_q, strict=True)))
-        expr = expr.subs(ASYM.beta, beta_q)
-    return expr
-
-
-@disk_cache
-def _beta_w_of_q() -> tuple[sp.Expr, tuple[sp.Expr, ...]]:
-    """β(q) and w_k(q) from the derived Lemma C.1 relation (seed-independent: cached)."""
-    from derivations import projector_limit
-
-    eq, w_generic = projector_limit()
-    a_sq = {ASYM.a1sq: ASYM.a1**2, ASYM.a2sq: ASYM.a2**2}
-    return sp.solve(eq, ASYM.beta)[0].subs(a_sq), tuple(w.subs(a_sq) for w in w_generic)
-
-
 @dataclass
 class SymbolicLimit(Check):
     """Printed term = derived term (exact rational arithmetic at random rational points; the
-    β < 1 branch eliminates β through the derived relation β(q) of Lemma C.1). ``derive``
+    β < 1 branch eliminates β through the derived relation β(q) of Lemma C.1,
+    :func:`derivations.in_terms_of_q`; the w's stay free symbols unless q appears on either
+    side, when w_k → w_k(q) too). ``derive``
     returns ``{term: {"below": expr, "above": expr}}`` from :mod:`derivations._asymptotics`."""
 
     derive: Callable[[], Mapping[str, Mapping[str, sp.Expr]]]
@@ -377,7 +357,6 @@ class SymbolicLimit(Check):
     def run(self, claim: Claim, ctx: RunContext) -> list[Evidence]:
         formula: AsymptoticFormula = claim.formula
         derived = ctx.cached(("asymptotic_derivation", self.derive.__name__), self.derive)
-        beta_q, w_q = _beta_w_of_q()
         _, rng = ctx.rng("symbolic_limit", claim.id)
         out = []
         for name, branches in derived.items():
@@ -388,8 +367,9 @@ class SymbolicLimit(Check):
                 pexpr = term.below if branch == "below" else term.above
                 if pexpr is None:
                     continue
-                p = _canonical(pexpr, dexpr, branch, beta_q, w_q)
-                dv = _canonical(dexpr, pexpr, branch, beta_q, w_q)
+                with_w = pexpr.has(ASYM.q) or dexpr.has(ASYM.q)
+                p = in_terms_of_q(pexpr, branch, with_w)
+                dv = in_terms_of_q(dexpr, branch, with_w)
                 out.append(self._compare(name, branch, p, dv, rng))
         return out
 

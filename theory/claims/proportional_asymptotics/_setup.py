@@ -1,13 +1,12 @@
 r"""The printed closed forms of Appendices B–C, typed once, in the scalars of
-:data:`derivations._asymptotics.ASYM` (β, μ1, ρ, r, η, γ, q, w_k, T12, z, v), and their derived
-counterparts. The regime: B/d → β, m/d → μ1, d/n → γ; :math:`a_1 = \eta(\rho+1)`,
-:math:`a_2 = r`."""
+:data:`derivations._asymptotics.ASYM` (β, μ1, ρ, r, η, γ, q, w_k, T12, z, v); their derived
+counterparts are :mod:`derivations._asymptotics`'s (e.g. :func:`derivations.theorem_b1_branches`).
+The regime: B/d → β, m/d → μ1, d/n → γ; :math:`a_1 = \eta(\rho+1)`, :math:`a_2 = r`."""
 
 from __future__ import annotations
 
 import sympy as sp
 
-import derivations as da
 from derivations import ASYM as X
 from theory.claims.proportional_asymptotics._limits import AsymptoticFormula
 
@@ -121,16 +120,6 @@ F_ABOVE = _F(*(e.subs(_ONE) for e in (BIAS, T_VAR, T_VAR_SIGMA)), T_INV[1], T_IN
 
 def _formula(terms, equation=EQUATION, aux=AUX):
     return AsymptoticFormula(terms=terms, equation=equation, aux=aux)
-
-
-def _derived_terms():
-    T = da.theorem_b1_terms()
-    out = {}
-    for name in ("bias", "T_var", "T_var_Sigma"):
-        out[name] = {"below": T[name], "above": T[name].subs(_ONE)}
-    for name in ("T_inv", "T_inv_Sigma"):
-        out[name] = {"below": T[f"{name}|below"], "above": T[f"{name}|above"]}
-    return out
 
 
 def _latex_terms(terms):

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import functools
 
-import sympy as sp
-
 import derivations as da
 from theory._claim import Claim
 from theory.claims.proportional_asymptotics._limits import LimitRate, SymbolicLimit, Term
@@ -21,7 +19,6 @@ from theory.claims.proportional_asymptotics._setup import (
     T_VAR,
     T_VAR_SIGMA,
     Sigma_bar,
-    _derived_terms,
     _formula,
     gamma,
 )
@@ -29,21 +26,8 @@ from theory.claims.proportional_asymptotics._setup import (
 
 @functools.cache
 def derived_err():
-    """lim Err(V_S + V_N) derived: the expanded noise structure with the derived terms."""
-    t = _derived_terms()
-    structure = da.theorem_b1_noise_structure()
-    out = {}
-    for branch in ("below", "above"):
-        sub = {
-            sp.Symbol("Bias"): t["bias"][branch],
-            sp.Symbol("T_var"): t["T_var"][branch],
-            sp.Symbol("T_var_Sigma"): t["T_var_Sigma"][branch],
-            sp.Symbol("T_inv"): t["T_inv"][branch],
-            sp.Symbol("T_inv_Sigma"): t["T_inv_Sigma"][branch],
-            sp.Symbol("Sigma_bar"): Sigma_bar,
-        }
-        out[branch] = structure.xreplace(sub)
-    return {"Err": out}
+    """lim Err(V_S + V_N) derived (:func:`derivations.theorem_b1_error`)."""
+    return {"Err": da.theorem_b1_error()}
 
 
 _F_WRONG = _F(BIAS, T_VAR, T_VAR_SIGMA, T_INV[0], T_INV_SIGMA[0]) - gamma**2 * Sigma_bar * (

@@ -3,19 +3,19 @@ what only it uses."""
 
 from __future__ import annotations
 
+import derivations as da
 from theory._claim import Claim
 from theory.claims.proportional_asymptotics._limits import LimitRate, SymbolicLimit, Term
 from theory.claims.proportional_asymptotics._setup import (
     _TINV_WRONG,
     T_INV,
-    _derived_terms,
     _formula,
 )
 
 
 def derived_tinv_c20():
     """T_inv := lim (1/d) tr(Σ² Ĝ†) (C.20), derived."""
-    return {"T_inv": _derived_terms()["T_inv"]}
+    return {"T_inv": da.theorem_b1_branches()["T_inv"]}
 
 
 thm_B1_Tinv_C20 = Claim(

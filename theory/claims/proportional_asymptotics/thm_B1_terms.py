@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+import derivations as da
 from theory._claim import Claim
 from theory.claims.proportional_asymptotics._limits import LimitRate, SymbolicLimit, Term
 from theory.claims.proportional_asymptotics._setup import (
@@ -16,7 +17,6 @@ from theory.claims.proportional_asymptotics._setup import (
     T_VAR,
     T_VAR_SIGMA,
     _bias,
-    _derived_terms,
     _formula,
 )
 
@@ -27,7 +27,7 @@ def _term(sim, below):
 
 def derived_terms():
     """Theorem B.1's terms derived (noncommutative block algebra; resolvent series)."""
-    return _derived_terms()
+    return da.theorem_b1_branches()
 
 
 _TERMS = {
