@@ -33,6 +33,7 @@ from derivations._calculus import (
     trace_form,
     trace_values,
 )
+from derivations._exact import exact_difference, random_rational, random_rational_matrix
 from derivations._icl import icl_risk, icl_risk_explicit, sigma
 from derivations._isserlis import (
     expect_gaussian_vector,
@@ -126,6 +127,7 @@ __all__ = [
     "disk_cache",
     "embedding",
     "eta",
+    "exact_difference",
     "expect",
     "expect_gaussian_vector",
     "expect_wishart",
@@ -176,6 +178,8 @@ __all__ = [
     "pretrain_gradient",
     "pretrain_stationary_point_explicit",
     "projector_limit",
+    "random_rational",
+    "random_rational_matrix",
     "rho",
     "sampler_sw_moments",
     "set_partitions",

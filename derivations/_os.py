@@ -21,6 +21,7 @@ from __future__ import annotations
 import sympy as sp
 
 from derivations._cache import disk_cache
+from derivations._exact import random_rational_matrix
 from derivations._isserlis import generic_matrix, generic_vector
 from derivations._letters import LETTERS, d, n
 from derivations._letters import letter_poly as _L
@@ -146,8 +147,8 @@ def _integer_data(dd: int, nn: int, seed: int) -> tuple[sp.Matrix, sp.Matrix]:
     import numpy as np
 
     rng = np.random.default_rng(seed)
-    X = sp.Matrix(rng.integers(-3, 4, size=(dd, nn)).tolist())
-    w = sp.Matrix(rng.integers(-2, 3, size=(dd, 1)).tolist())
+    X = random_rational_matrix(rng, dd, nn, -3, 4)
+    w = random_rational_matrix(rng, dd, 1, -2, 3)
     return X, w
 
 

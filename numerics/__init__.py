@@ -94,7 +94,7 @@ from ._os import (
     sft_recursion_loss_and_grad,
     top_hessian_eigenvalue,
 )
-from ._polyfit import PolyFit, fitted_minimiser, polyfit_wls
+from ._polyfit import PolyFit, fitted_minimiser, loglog_slope, ols, polyfit_wls
 from ._ridders import ridders_derivative
 from ._sampling import covariance_sqrt, sample_features, sample_tasks, sample_wishart
 from ._sft import (
@@ -173,6 +173,7 @@ __all__ = [
     "largest_stable_step",
     "last_column",
     "last_column_loss_and_grad",
+    "loglog_slope",
     "lsa_forward",
     "make_pretrain_data",
     "make_sft_data",
@@ -185,6 +186,7 @@ __all__ = [
     "nearest_sft_minimiser",
     "newton_minimise",
     "normal_two_sided_p",
+    "ols",
     "one_step_error_naive",
     "one_step_error_paired_samples",
     "one_step_error_samples",

@@ -1,5 +1,6 @@
-r"""Weighted polynomial fits of Monte Carlo estimates with known standard errors, and the
-minimiser of a fitted curve with its delta-method standard error.
+r"""Least-squares fits: weighted polynomial fits of Monte Carlo estimates with known standard
+errors, the minimiser of a fitted curve with its delta-method standard error, ordinary least
+squares with classical standard errors, and the slope of a log-log line (a power-law rate).
 
 The estimates :math:`y_j \pm s_j` at abscissae :math:`x_j` are independent (each from its own
 random stream), so the weighted least-squares fit
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["PolyFit", "fitted_minimiser", "polyfit_wls"]
+__all__ = ["PolyFit", "fitted_minimiser", "loglog_slope", "ols", "polyfit_wls"]
 
 
 @dataclass(frozen=True)
@@ -83,3 +84,23 @@ def fitted_minimiser(fit: PolyFit, lo: float, hi: float) -> tuple[float, float, 
     g = np.where(k > 0, -k * u ** np.maximum(k - 1, 0) / second, 0.0)
     se = fit.width * float(np.sqrt(g @ fit.cov @ g))
     return float(x), se, True
+
+
+def ols(X: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray, int]:
+    r"""``(coefficients, standard errors, residual degrees of freedom)`` of the least-squares
+    fit :math:`y \approx X\beta`: :math:`\hat\beta = X^+ y`, :math:`\nu = N - p`,
+    :math:`\widehat{\mathrm{se}}_j = \sqrt{\hat\sigma^2 [(X^\top X)^{+}]_{jj}}` with
+    :math:`\hat\sigma^2 = \lVert y - X\hat\beta\rVert^2/\nu`."""
+    X, y = np.asarray(X, float), np.asarray(y, float)
+    coef, *_ = np.linalg.lstsq(X, y, rcond=None)
+    resid = y - X @ coef
+    dof = len(y) - X.shape[1]
+    se = np.sqrt(np.diag(float(resid @ resid) / dof * np.linalg.pinv(X.T @ X)))
+    return coef, se, dof
+
+
+def loglog_slope(x: ArrayLike, y: ArrayLike) -> float:
+    r"""The rate :math:`b` of a power law :math:`y \approx C x^{b}`: the slope of the
+    least-squares line :math:`\log y = \log C + b \log x` (``np.polyfit`` of degree 1, its
+    columns scaled to unit norm); ``x`` and ``y`` must be positive."""
+    return float(np.polyfit(np.log(x), np.log(y), 1)[0])

@@ -1,5 +1,5 @@
-"""Proportional asymptotics: the q solver's branches, the derivations' anchors, the limit-rate
-fit, the statistical records of the figure checks, and the figures themselves (tiny sizes)."""
+"""Proportional asymptotics: the q solver's branches, the derivations' anchors, the
+statistical records of the figure checks, and the figures themselves (tiny sizes)."""
 
 import itertools
 import math
@@ -15,7 +15,7 @@ from theory import RunContext
 from theory._verdict import Outcome, apply_holm
 from theory.claims.figures import _sft_figures as ff
 from theory.claims.figures.fig_1 import _p_some_above
-from theory.claims.proportional_asymptotics._limits import _wls_intercept, solve_equation_q
+from theory.claims.proportional_asymptotics._limits import solve_equation_q
 from theory.claims.proportional_asymptotics._setup import EQUATION
 
 
@@ -64,15 +64,6 @@ def test_inverse_wishart_anchor_of_the_above_branch():
     e = da.pinv_trace_limit(1, "above").subs({D[0]: 1, D[1]: 1})
     e = e.subs({ASYM.a1sq: 2, ASYM.a2sq: 2})
     assert sp.simplify(e - 1 / (2 * (ASYM.beta - 1))) == 0
-
-
-def test_wls_intercept_separates_a_shrinking_gap_from_a_constant_one():
-    ds = np.array([50, 100, 200, 400])
-    se = 0.01 / ds * 50
-    c0, s0, c1, _ = _wls_intercept(ds, 3.0 / ds, se)
-    assert abs(c0) < 1e-12 and c1 == pytest.approx(3.0)
-    c0, s0, *_ = _wls_intercept(ds, 0.1 + 3.0 / ds, se)
-    assert c0 / s0 > 10
 
 
 def test_figure_statements_are_p_values_for_holm():

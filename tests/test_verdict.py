@@ -129,22 +129,6 @@ def test_upper_tail_p_matches_table_values():
         assert upper_tail_p(z, dof) + upper_tail_p(-z, dof) == pytest.approx(1.0)
 
 
-def test_ols_standard_errors_match_the_simple_regression_formula():
-    """Slope se of y = a + b x: sqrt(s² / Σ(x − x̄)²) with s² = RSS/(N − 2)."""
-    from theory._stats import ols
-
-    x = np.array([0.0, 1.0, 2.0, 3.0, 4.0])
-    y = np.array([1.0, 3.1, 4.9, 7.2, 8.8])
-    coef, se, dof = ols(np.column_stack([np.ones_like(x), x]), y)
-    b = np.sum((x - x.mean()) * (y - y.mean())) / np.sum((x - x.mean()) ** 2)
-    a = y.mean() - b * x.mean()
-    s2 = np.sum((y - a - b * x) ** 2) / 3
-    assert dof == 3 and coef == pytest.approx([a, b])
-    assert se[1] == pytest.approx(np.sqrt(s2 / np.sum((x - x.mean()) ** 2)))
-    sxx = np.sum((x - x.mean()) ** 2)
-    assert se[0] == pytest.approx(np.sqrt(s2 * (1 / 5 + x.mean() ** 2 / sxx)))
-
-
 def test_holm_decides_confirmatory_records_too():
     """A record whose null is the claim's negation passes when Holm rejects it and stays
     undecided otherwise; a refutation-type record fails when rejected."""

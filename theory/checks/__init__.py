@@ -9,7 +9,7 @@ from theory.checks._evidence import scope_if, short_text, t_interval, z_evidence
 from theory.checks._inequality import MonteCarloInequality, SymbolicInequality
 from theory.checks._limit import SimulatedLimit, SymbolicPathLimit
 from theory.checks._montecarlo import MonteCarloIdentity, NumericIdentity, simulated_points
-from theory.checks._symbolic import SymbolicIdentity, exact_difference
+from theory.checks._symbolic import SymbolicIdentity
 
 __all__ = [
     "MonteCarloIdentity",
@@ -21,7 +21,6 @@ __all__ = [
     "SymbolicIdentity",
     "SymbolicInequality",
     "SymbolicPathLimit",
-    "exact_difference",
     "scope_if",
     "short_text",
     "simulated_points",

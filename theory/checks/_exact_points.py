@@ -18,7 +18,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import sympy as sp
 
-from derivations import LETTERS, d, expr_trace_form, n, trace_form, trace_values
+from derivations import (
+    LETTERS,
+    d,
+    expr_trace_form,
+    n,
+    random_rational,
+    random_rational_matrix,
+    trace_form,
+    trace_values,
+)
 from theory._bindings import bind_derived, bind_explicit
 from theory._evaluate import evaluate_exact
 from theory._formula import simplify_inverses
@@ -60,30 +69,24 @@ def _free_letters(claim: Claim) -> list[str]:
     return [x for x in claim.quantity.letters if x not in claim.at]
 
 
-def _rational_matrix(rng: np.random.Generator, rows: int, cols: int, den: int = 4) -> sp.Matrix:
-    return sp.Matrix(
-        rows, cols, [sp.Rational(int(v), den) for v in rng.integers(-4, 5, rows * cols)]
-    )
-
-
 def _letter_value(kind: str, dd: int, case: int, rng: np.random.Generator) -> sp.Matrix:
     if kind == "cov":
         rank = dd - 1 if (case == 1 and dd > 1) else dd
-        A = _rational_matrix(rng, dd, rank, den=2)
+        A = random_rational_matrix(rng, dd, rank, -4, 5, den=2)
         while rank == dd and A.det() == 0:
-            A = _rational_matrix(rng, dd, rank, den=2)
+            A = random_rational_matrix(rng, dd, rank, -4, 5, den=2)
         C = A * A.T
         if case == 2:  # badly scaled: one direction 100 times smaller
             D = sp.diag(*([1] * (dd - 1) + [sp.Rational(1, 10)]))
             C = D * C * D
         return C
-    M = _rational_matrix(rng, dd, dd)
+    M = random_rational_matrix(rng, dd, dd, -4, 5, den=4)
     return (M + M.T) / 2 if kind == "symmetric" else M
 
 
 def _scalar_value(lo: float, hi: float, rng: np.random.Generator) -> sp.Rational:
     lo_r, hi_r = sp.nsimplify(lo, rational=True), sp.nsimplify(hi, rational=True)
-    t = sp.Rational(int(rng.integers(1, 100)), 100)
+    t = random_rational(rng, 1, 100, 100)
     return lo_r + (hi_r - lo_r) * t
 
 
@@ -114,7 +117,7 @@ def exact_points(
             names = {str(s) for s in (*scal, *skip)}
             for name in q.scalars:  # scalars the quantity itself defines (e.g. sigma)
                 if name not in names:
-                    scal[_library_scalar(name)] = sp.Rational(int(rng.integers(20, 150)), 100)
+                    scal[_library_scalar(name)] = random_rational(rng, 20, 150, 100)
             label = f"d={dd}, n={nn}" + ("".join(f", {s}={v}" for s, v in scal.items()))
             out.append(ExactPoint(label, dd, nn, mats, scal))
             case += 1

@@ -42,11 +42,10 @@ import numpy as np
 import sympy as sp
 
 import numerics
-from derivations import d, limit_at_infinity, n
+from derivations import d, exact_difference, limit_at_infinity, n
 from theory._bindings import bind_point
 from theory._check import Check
 from theory._evaluate import evaluate, evaluate_exact
-from theory._stats import ols
 from theory._verdict import CannotExpress, Evidence, Outcome, z_test
 from theory.checks._exact_points import bind_expr, derived_form
 
@@ -61,10 +60,6 @@ __all__ = ["SimulatedLimit", "SymbolicPathLimit", "limit_sizes"]
 FIT_LEVEL = 0.01
 #: orders of the expansion in 1/s tried at each set of sizes
 DEGREES = (2, 3)
-
-
-def _is_zero(e: sp.Expr) -> bool:
-    return sp.cancel(sp.together(e)) == 0
 
 
 class SymbolicPathLimit(Check):
@@ -113,7 +108,7 @@ def _compare(label: str, derived: sp.Expr, printed: sp.Expr) -> Evidence:
             measured=str(derived),
             detail=f"the derived quantity diverges along the path ({derived})",
         )
-    ok = _is_zero(derived - printed)
+    ok = exact_difference(derived, printed, test="cancel") is None
     gap = "" if ok else f"derived − printed = {sp.factor(sp.cancel(derived - printed))}"
     return Evidence(
         kind="symbolic",
@@ -283,5 +278,5 @@ def _rate(s, g, se) -> str:
     if ok.sum() < 3:
         return "rate: gap not resolved at 3 sizes (|gap| ≤ 3 s.e.)"
     X = np.stack([np.ones(ok.sum()), np.log(s[ok])], 1)
-    coef, ses, dof = ols(X, np.log(np.abs(g[ok])))
+    coef, ses, dof = numerics.ols(X, np.log(np.abs(g[ok])))
     return f"fitted rate |gap| ≈ C·s^(−r), r = {-coef[1]:.3f} ± {ses[1]:.2g} ({dof} dof)"

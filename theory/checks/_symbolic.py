@@ -9,9 +9,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import sympy as sp
-
-from derivations import LETTERS, TracePoly, d
+from derivations import LETTERS, TracePoly, d, exact_difference
 from theory._bindings import bind_derived, bind_explicit, bind_formula
 from theory._check import Check
 from theory._evaluate import evaluate_exact
@@ -22,29 +20,7 @@ if TYPE_CHECKING:
     from theory._claim import Claim
     from theory._context import RunContext
 
-__all__ = ["SymbolicIdentity", "exact_difference", "time_limit"]
-
-
-def _is_zero(e: sp.Expr) -> bool:
-    e = sp.expand(e)
-    if e == 0:
-        return True
-    numerator, _ = sp.fraction(sp.together(e))
-    return sp.expand(numerator) == 0
-
-
-def exact_difference(a, b) -> sp.Expr | sp.Matrix | None:
-    """``None`` if ``a == b`` exactly, else the (simplified) first nonzero difference."""
-    if isinstance(a, sp.MatrixBase) or isinstance(b, sp.MatrixBase):
-        a, b = sp.Matrix(a), sp.Matrix(b)
-        if a.shape != b.shape:
-            return sp.Symbol(f"shape{a.shape}!=shape{b.shape}")
-        for x, y in zip(a, b, strict=True):
-            if not _is_zero(x - y):
-                return sp.expand(x - y)
-        return None
-    diff = a - b
-    return None if _is_zero(diff) else sp.expand(diff)
+__all__ = ["SymbolicIdentity", "time_limit"]
 
 
 class _OutOfTime(Exception):

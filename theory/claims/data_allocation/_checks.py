@@ -18,14 +18,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy as sp
 
-from derivations import d, eta, n, optimal_scale_limit, optimal_scales
+from derivations import d, eta, exact_difference, n, optimal_scale_limit, optimal_scales
 from numerics import golden_section_min
 from theory._check import Check
 from theory._claim import Claim
 from theory._evaluate import evaluate, evaluate_exact
 from theory._params import random_covariance, random_orthogonal
 from theory._verdict import Evidence, Outcome
-from theory.checks import exact_difference, scope_if, short_text
+from theory.checks import scope_if, short_text
 from theory.claims.sft._data import part, vinf_derived, vinf_numeric
 
 if TYPE_CHECKING:

@@ -11,12 +11,12 @@ import numpy as np
 import sympy as sp
 
 import numerics
-from derivations import d, eta, n
+from derivations import d, eta, exact_difference, n, random_rational_matrix
 from theory._check import Check
 from theory._claim import Claim
 from theory._evaluate import evaluate, evaluate_exact
 from theory._verdict import Evidence, Outcome
-from theory.checks import exact_difference, scope_if, short_text, z_evidence
+from theory.checks import scope_if, short_text, z_evidence
 from theory.claims.data_allocation._checks import U_INVARIANT, allocation_settings
 from theory.claims.data_allocation._setup import P_U
 from theory.claims.sft._data import gamma0, part, vinf_derived
@@ -28,15 +28,19 @@ if TYPE_CHECKING:
 
 def _rational_setting(rng: np.random.Generator, dd: int, m: int, aligned: bool):
     """Exact rational (Σ0, Δ, A) with range(Δ) = range(A) = U of dimension m."""
-    Bm = sp.Matrix(dd, m, lambda i, j: sp.Integer(int(rng.integers(-2, 3))))
+
+    def draw(rows: int, cols: int, lower: bool = False) -> sp.Matrix:  # entries in -2..2
+        return random_rational_matrix(rng, rows, cols, -2, 3, lower=lower)
+
+    Bm = draw(dd, m)
     while Bm.rank() < m:
-        Bm = sp.Matrix(dd, m, lambda i, j: sp.Integer(int(rng.integers(-2, 3))))
+        Bm = draw(dd, m)
     P = Bm * (Bm.T * Bm).inv() * Bm.T
-    Cp = sp.Matrix(dd, dd - m, lambda i, j: sp.Integer(int(rng.integers(-2, 3))))
+    Cp = draw(dd, dd - m)
     Q = (sp.eye(dd) - P) * Cp  # spans U⊥ (generically)
 
     def psd(k):
-        Lm = sp.Matrix(k, k, lambda i, j: sp.Integer(int(rng.integers(-2, 3))) if i >= j else 0)
+        Lm = draw(k, k, lower=True)
         return Lm * Lm.T + sp.eye(k)
 
     Delta = Bm * psd(m) * Bm.T
@@ -44,7 +48,7 @@ def _rational_setting(rng: np.random.Generator, dd: int, m: int, aligned: bool):
     if aligned:
         S0 = Bm * psd(m) * Bm.T / 5 + Q * psd(dd - m) * Q.T
     else:
-        G = sp.Matrix(dd, dd, lambda i, j: sp.Integer(int(rng.integers(-2, 3))))
+        G = draw(dd, dd)
         S0 = G * G.T + sp.eye(dd)
     return S0, Delta, A
 

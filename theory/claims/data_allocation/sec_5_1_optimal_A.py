@@ -62,7 +62,7 @@ class OptimalAFamily(Check):
                 deltas.append(
                     float(np.linalg.norm(c * st.M - printed) / max(np.linalg.norm(printed), 1e-300))
                 )
-            slope = float(np.polyfit(np.log(ns), np.log(np.maximum(deltas, 1e-300)), 1)[0])
+            slope = numerics.loglog_slope(ns, np.maximum(deltas, 1e-300))
             ok = slope <= -0.5 and deltas[-1] <= 0.05
             out.append(
                 Evidence(

@@ -11,13 +11,13 @@ import sympy as sp
 
 import derivations as dt
 import numerics
-from derivations import LETTERS, TracePoly, d
+from derivations import LETTERS, TracePoly, d, exact_difference
 from theory._check import Check
 from theory._claim import Claim
 from theory._evaluate import evaluate, evaluate_exact
 from theory._params import random_covariance
 from theory._verdict import Evidence, Outcome
-from theory.checks import exact_difference, short_text, z_evidence
+from theory.checks import short_text, z_evidence
 from theory.claims.model._pattern import PatternGradient, PatternPopulationMC
 from theory.symbols import Gamma0, I, Sigma0, n
 

@@ -11,7 +11,6 @@ import numpy as np
 import numerics
 from theory._check import Check
 from theory._claim import Claim
-from theory._stats import ols
 from theory._verdict import Evidence
 from theory.checks import t_interval, z_evidence
 from theory.claims.model._pattern import (
@@ -68,7 +67,7 @@ class PatternRate(Check):
         x = np.log([r[0] for r in rows])
         y = np.log([max(r[1], 1e-300) for r in rows])
         X = np.stack([np.ones_like(x), x], 1)
-        beta, ses, dof = ols(X, y)
+        beta, ses, dof = numerics.ols(X, y)
         slope, se = float(beta[1]), float(ses[1])
         ci = t_interval(slope, se, dof)
         means = {B: float(np.exp(np.mean([np.log(m) for b, m in rows if b == B]))) for B in Bs}

@@ -22,7 +22,7 @@ import sympy as sp
 
 import derivations as dos
 import numerics
-from derivations import LETTERS, TracePoly, d, n
+from derivations import LETTERS, TracePoly, d, exact_difference, n
 from theory._check import Check
 from theory._claim import Claim
 from theory._evaluate import evaluate, evaluate_exact
@@ -33,35 +33,6 @@ from theory.checks import short_text
 
 if TYPE_CHECKING:
     from theory._context import RunContext
-
-
-def _laurent_difference(a, b):
-    """``None`` if ``a == b`` exactly, else a nonzero entry of ``a − b``. Both sides are
-    Laurent polynomials (powers of n in denominators only). A cheap exact test first: both
-    sides at one random rational point (a difference there proves inequality); only if they
-    agree, full expansion decides equality (slow for the large expressions of wrong
-    formulas)."""
-    import random
-
-    if isinstance(a, sp.MatrixBase) or isinstance(b, sp.MatrixBase):
-        a, b = sp.Matrix(a), sp.Matrix(b)
-        if a.shape != b.shape:
-            return sp.Symbol(f"shape{a.shape}!=shape{b.shape}")
-        pairs = list(zip(a, b, strict=True))
-    else:
-        pairs = [(a, b)]
-    symbols = sorted(set().union(*(sp.sympify(x - y).free_symbols for x, y in pairs)), key=str)
-    gen = random.Random(12345)
-    point = {s_: sp.Rational(gen.randint(1, 97), gen.randint(1, 13)) for s_ in symbols}
-    for x, y in pairs:
-        at = sp.sympify(x - y).xreplace(point)
-        if sp.nsimplify(at) != 0:
-            return sp.Symbol(f"nonzero_at_a_random_rational_point({at})")
-    for x, y in pairs:
-        e = sp.expand(x - y)
-        if e != 0:
-            return e
-    return None
 
 
 @dataclass
@@ -144,7 +115,7 @@ class OSUnrolledExplicit(Check):
             printed = evaluate_exact(at_steps(claim.formula, kk), mats, {d: dd, n: n})
             if self.what == "loss" and isinstance(printed, sp.MatrixBase):
                 printed = printed[0, 0]
-            diff = _laurent_difference(value, printed)
+            diff = exact_difference(value, printed, test="laurent")
             where = f"d={dd}, k={kk}, " + (
                 "generic S, symbolic n"
                 if nn is None

@@ -14,7 +14,7 @@ import numerics
 from derivations import generic_matrix, os_d1_stable_step
 from theory._check import Check
 from theory._claim import Claim
-from theory._stats import ols, upper_tail_p
+from theory._stats import upper_tail_p
 from theory._verdict import Evidence, Outcome
 from theory.checks import z_evidence
 from theory.claims.outcome_supervision._curvature import RHO, HessianLawD1
@@ -101,7 +101,7 @@ class InitSpectrumRate(Check):
         x = np.log([r[0] for r in rows])
         y = np.log([r[1] for r in rows])
         X = np.stack([np.ones_like(x), x], 1)
-        beta, ses, _ = ols(X, y)
+        beta, ses, _ = numerics.ols(X, y)
         slope, se = float(beta[1]), float(ses[1])
         zz = (slope + 0.25) / se
         p = upper_tail_p(zz)
@@ -193,7 +193,7 @@ class StableStepFit(Check):
                 [float(g(x["k"])) * np.log(x["rho"]) for x in rows],
             ]
         )
-        coef, se, dof = ols(X, y)
+        coef, se, dof = numerics.ols(X, y)
 
         def gmean(eps, kk):
             sel = [np.log(x["gamma"]) for x in rows if x["eps"] == eps and x["k"] == kk]

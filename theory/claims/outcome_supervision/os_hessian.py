@@ -14,7 +14,7 @@ from derivations import os_d1_gauss_newton
 from theory._check import Check
 from theory._claim import Claim
 from theory._params import random_covariance
-from theory._stats import ols, upper_tail_p
+from theory._stats import upper_tail_p
 from theory._verdict import Evidence
 from theory.claims.outcome_supervision._curvature import (
     OPNORM,
@@ -114,7 +114,7 @@ def _fit(rows, law: sp.Expr) -> tuple[np.ndarray, np.ndarray, int]:
     groups = sorted({(x["seed"], x["kappa"], x["n"]) for x in rows})
     dummies = [[float((x["seed"], x["kappa"], x["n"]) == g) for x in rows] for g in groups]
     X = np.column_stack([*dummies, np.log(Q), np.log([x["k"] for x in rows])])
-    coef, se, dof = ols(X, y)
+    coef, se, dof = numerics.ols(X, y)
     return coef[-2:], se[-2:], dof
 
 

@@ -25,14 +25,13 @@ import functools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import TYPE_CHECKING
 
 import numpy as np
 import sympy as sp
 
 import numerics
-from derivations import ASYM, in_terms_of_q, solve_v
+from derivations import ASYM, in_terms_of_q, random_rational, solve_v
 from numerics import bisect_root
 from theory._check import Check
 from theory._claim import Claim
@@ -228,24 +227,11 @@ def simulate_point(ctx: RunContext, j: int, pt: AsymptoticPoint):
     return out
 
 
-def _wls_intercept(ds, gaps, ses) -> tuple[float, float, float, float]:
-    """WLS fit gap = c0 + c1/d: ``(c0, se(c0), c1, se(c1))``."""
-    X = np.stack([np.ones(len(ds)), 1.0 / np.asarray(ds, float)], 1)
-    w = 1.0 / np.maximum(np.asarray(ses, float), 1e-300) ** 2
-    XtW = X.T * w
-    cov = np.linalg.inv(XtW @ X)
-    beta = cov @ (XtW @ np.asarray(gaps, float))
-    return float(beta[0]), float(np.sqrt(cov[0, 0])), float(beta[1]), float(np.sqrt(cov[1, 1]))
-
-
 def _loglog_rate(ds, gaps) -> str:
     g = np.abs(np.asarray(gaps, float))
     if np.any(g <= 0) or len(ds) < 2:
         return "n/a"
-    x, y = np.log(np.asarray(ds, float)), np.log(g)
-    X = np.stack([np.ones_like(x), x], 1)
-    coef, *_ = np.linalg.lstsq(X, y, rcond=None)
-    return f"{coef[1]:.2f}"
+    return f"{numerics.loglog_slope(np.asarray(ds, float), g):.2f}"
 
 
 @dataclass
@@ -302,7 +288,9 @@ class LimitRate(Check):
                 seed=seed,
                 detail=f"deterministic at this point; gap per size {per_size}",
             )
-        c0, se0, c1, _ = _wls_intercept(ds, gaps, ses)
+        fit = numerics.polyfit_wls(1.0 / np.asarray(ds, float), gaps, ses, 1)  # gap = c0 + c1/d
+        c0, c1 = (float(c) for c in fit.coef)
+        se0 = float(np.sqrt(fit.cov[0, 0]))
         # the standard errors are estimated from a few replicates per size: Student t with the
         # smallest size's degrees of freedom (conservative; the normal law gave false
         # refutations, e.g. lemma_C1 at root seed 40 of a 44-seed scan)
@@ -333,7 +321,7 @@ def _random_rationals(symbols, rng: np.random.Generator) -> dict[sp.Symbol, sp.R
     out = {}
     for s in symbols:
         lo, hi, den = _RAT_RANGES.get(s.name, (1, 30, 10))
-        out[s] = sp.Rational(Fraction(int(rng.integers(lo * 7, hi * 7 + 1)), den * 7))
+        out[s] = random_rational(rng, lo * 7, hi * 7 + 1, den * 7)
     return out
 
 

@@ -4,15 +4,15 @@ only it uses."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import mpmath
 import numpy as np
 import sympy as sp
 
+import numerics
 from derivations import ASYM as X
-from derivations import disk_cache
+from derivations import disk_cache, random_rational
 from theory._check import Check
 from theory._claim import Claim
 from theory._verdict import Evidence, Outcome
@@ -104,7 +104,7 @@ class PropB2Statements:
 
 
 def _rand(rng, lo, hi, den=20) -> sp.Rational:
-    return sp.Rational(Fraction(int(rng.integers(int(lo * den), int(hi * den) + 1)), den))
+    return random_rational(rng, int(lo * den), int(hi * den) + 1, den)
 
 
 def _random_params(rng, exclude=()) -> dict:
@@ -271,8 +271,7 @@ class PropB2Numeric(Check):
             args = (base["mu1"], base["rho"], base["eta"], rr, base["gamma"])
             gaps.append(float(Fa(1e20, *args, 0) - Fb(0, *args, 1e-25)))
             preds.append(float(lead(0, *args, 0)))
-        x, y = np.log(rs), np.log(np.abs(gaps))
-        slope = float(np.polyfit(x, y, 1)[0])
+        slope = numerics.loglog_slope(rs, np.abs(gaps))
         coef = [g * rr**2 for g, rr in zip(gaps, rs, strict=True)]
         pcoef = [p * rr**2 for p, rr in zip(preds, rs, strict=True)]
         rel = abs(coef[-1] / pcoef[-1] - 1)

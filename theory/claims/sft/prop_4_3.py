@@ -11,14 +11,13 @@ import sympy as sp
 
 import derivations as ds
 import numerics
-from derivations import d, eta, n
+from derivations import d, eta, exact_difference, n, random_rational, random_rational_matrix
 from theory._check import Check
 from theory._claim import Claim
 from theory._evaluate import evaluate_exact
 from theory._params import random_covariance
-from theory._stats import ols
 from theory._verdict import Evidence, Outcome
-from theory.checks import exact_difference, short_text, t_interval, z_evidence
+from theory.checks import short_text, t_interval, z_evidence
 from theory.claims.sft._data import part, vinf_derived
 from theory.claims.sft._settings import _fro, _opaque_gamma
 from theory.symbols import A, Gamma0, I, pinv
@@ -106,7 +105,7 @@ class PopulationLimitRate(Check):
             dist = np.array([_fro(v - vinf) for _, v in rows])
             y = np.log(np.maximum(dist, 1e-300))
             X = np.stack([np.ones_like(x), x], 1)
-            beta, ses, dof = ols(X, y)
+            beta, ses, dof = numerics.ols(X, y)
             slope, se = float(beta[1]), float(ses[1])
             ci = t_interval(slope, se, dof)
             means = {
@@ -172,10 +171,10 @@ class PopulationLimitMC(Check):
 def _rational_psd(rng: np.random.Generator, dd: int, rank: int) -> sp.Matrix:
     """An exact rational PSD matrix of the given rank, not aligned with the axes."""
     while True:
-        Bm = sp.Matrix(dd, rank, lambda i, j: sp.Integer(int(rng.integers(-3, 4))))
+        Bm = random_rational_matrix(rng, dd, rank, -3, 4)
         if Bm.rank() == rank:
             break
-    Dm = sp.diag(*[sp.Integer(int(rng.integers(1, 5))) for _ in range(rank)])
+    Dm = sp.diag(*[random_rational(rng, 1, 5) for _ in range(rank)])
     return Bm * Dm * Bm.T
 
 

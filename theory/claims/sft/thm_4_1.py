@@ -12,13 +12,13 @@ import sympy as sp
 
 import derivations as ds
 import numerics
-from derivations import Bsym, d
+from derivations import Bsym, d, exact_difference
 from theory._check import Check
 from theory._claim import Claim
 from theory._evaluate import evaluate_exact
 from theory._params import random_matrix
 from theory._verdict import Evidence, Outcome
-from theory.checks import exact_difference, scope_if, short_text
+from theory.checks import scope_if, short_text
 from theory.claims.sft._data import SFTData, part
 from theory.claims.sft._settings import _fro, _opaque_gamma, _simulated_settings
 from theory.claims.sft._setup import VSTAR, _derived_nearest_point
@@ -221,9 +221,7 @@ class RidgePath(Check):
             star = _claimed_point(claim, s)
             dist = [_distance((v, w), star) for v, w, _ in res]
             scale = 1 + math.sqrt(_fro(star[0]) ** 2 + _fro(star[1]) ** 2)
-            x = np.log(LAMBDAS[-3:])
-            y = np.log(np.maximum(dist[-3:], 1e-300))
-            slope = float(np.polyfit(x, y, 1)[0])
+            slope = numerics.loglog_slope(LAMBDAS[-3:], np.maximum(dist[-3:], 1e-300))
             ok = dist[-1] <= 1e-5 * scale or (slope >= 0.7 and dist[-1] < dist[0])
             losses = [r.value for _, _, r in res]
             out.append(

@@ -11,13 +11,23 @@ import sympy as sp
 
 import derivations as ds
 import numerics
-from derivations import LETTERS, Bsym, TracePoly, d, eta, k, linear_part
+from derivations import (
+    LETTERS,
+    Bsym,
+    TracePoly,
+    d,
+    eta,
+    exact_difference,
+    k,
+    linear_part,
+    random_rational,
+)
 from theory._check import Check
 from theory._claim import Claim
 from theory._evaluate import evaluate_exact
 from theory._params import random_matrix
 from theory._verdict import Evidence, Outcome
-from theory.checks import exact_difference, short_text
+from theory.checks import short_text
 from theory.claims.sft._data import SFTData, part
 from theory.claims.sft._settings import _fro, ck_symbol, gamma_symbol, thm42_settings
 from theory.claims.sft._setup import VSTAR, M
@@ -85,8 +95,8 @@ def _rational_points(rng: np.random.Generator, count: int = 12) -> list[dict]:
             {
                 "lmax": sp.Rational(int(hi), 37),
                 "lmin": sp.Rational(int(lo), 37),
-                gamma_symbol: sp.Rational(int(rng.integers(1, 300)), 97),
-                eta: sp.Rational(int(rng.integers(1, 99)), 100),
+                gamma_symbol: random_rational(rng, 1, 300, 97),
+                eta: random_rational(rng, 1, 99, 100),
                 Bsym: int(rng.integers(1, 50)),
             }
         )
