@@ -100,6 +100,7 @@ def pinv(arg: sp.MatrixExpr) -> PseudoInverse:
     return PseudoInverse(arg)
 
 
+# the class is derivations' (derivations use it too); how to evaluate it is theory's
 def _eval_pinv(node: PseudoInverse, ev, exact: bool):
     m = ev(node.arg)
     if exact:
