@@ -21,9 +21,16 @@ r"""SFT post-training (paper §4), derived from the forward pass.
 * **Population moments** (Proposition 4.3): :math:`E[\Omega\Phi^\top]/B = E[w w^\top S]` and
   :math:`E[\Phi\Phi^\top]/B = E[S w w^\top S]` by the Wick engine
   (:func:`population_moments`).
+* **Nearest stationary points** (Theorem 4.1's (4.1), Proposition 4.3's limit): the zero of an
+  affine gradient :math:`C + \tilde V K` nearest a starting point :math:`V_0`,
+  :math:`V_0 - (C + V_0 K) K^{+}` (:func:`nearest_stationary_point`), for the folded gradient
+  (:func:`sft_nearest_point`) and the population gradient (:func:`population_nearest_point`);
+  the claim passes :math:`V_0 = -\Gamma_0^{-1}`, so the printed Γ0 stays with the claim.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import sympy as sp
 
@@ -39,19 +46,24 @@ from derivations._lsa import (
     last_column,
     sparse_weights,
 )
+from derivations._pinv import PseudoInverse
 from derivations._tracepoly import Letter, TracePoly
+from derivations._training import linear_part
 from derivations._wick import Gaussian, expect
 
 __all__ = [
     "fold_prompts",
     "min_distance_explicit",
+    "nearest_stationary_point",
     "population_gradient",
     "population_moments",
+    "population_nearest_point",
     "rho",
     "sft_gradient_folded",
     "sft_loss_explicit",
     "sft_loss_folded",
     "sft_loss_per_prompt",
+    "sft_nearest_point",
     "sft_step_residual",
     "sft_zero_loss_conditions",
     "u",
@@ -316,3 +328,48 @@ def population_gradient(k: int) -> TracePoly:
     g = sft_loss_per_prompt(k).grad(LETTERS["Vt"])
     gs = [Gaussian(LETTERS["S"], "outer", LETTERS["C"], n), Gaussian(LETTERS["w"], "vector")]
     return expect(g, gs).simplified()
+
+
+def nearest_stationary_point(C: sp.MatrixExpr, K: sp.MatrixExpr, V0: sp.MatrixExpr) -> sp.Expr:
+    r"""The zero of an affine gradient :math:`g(\tilde V) = C + \tilde V K` (K symmetric PSD)
+    nearest :math:`V_0` in Frobenius norm: :math:`V_0 - (C + V_0 K) K^{+}` (the minimum-norm
+    correction; exact when :math:`C K^{+} K = C`, i.e. when a zero exists).
+
+    Paper: the form of Theorem 4.1's (4.1) (:func:`sft_nearest_point`) and of Proposition
+    4.3's limit (:func:`population_nearest_point`)."""
+    return V0 - (C + V0 * K) * PseudoInverse(K)
+
+
+def sft_nearest_point(V0: sp.MatrixExpr) -> sp.Expr:
+    r"""The zero of the derived folded SFT gradient (:func:`sft_gradient_folded` at k = 0,
+    :math:`\tilde W = I`) nearest :math:`V_0`: with the gradient
+    :math:`C + \tilde V K = \frac{c_k}{B}(\eta\,\Omega\Phi^\top + \tilde V \Phi\Phi^\top)`,
+    :math:`V_0 - (C + V_0 K) K^{+}` (:func:`nearest_stationary_point`); the factor c_k/B
+    cancels, so k = 0 suffices. The claim passes the pretrained :math:`V_0 = -\Gamma_0^{-1}`.
+
+    Paper: Theorem 4.1, (4.1) :math:`\tilde V^* = -\eta\,\Omega\Phi^{+} - \Gamma_0^{-1}(I -
+    \Phi\Phi^{+})`."""
+    C, K = linear_part(sft_gradient_folded(0))
+    return nearest_stationary_point(C.to_sympy(), K.to_sympy(), V0)
+
+
+def population_nearest_point(
+    V0: sp.MatrixExpr, symbols: Mapping[str, sp.MatrixExpr] | None = None, k: int = 1
+) -> sp.Expr:
+    r"""The population limit :math:`\tilde V_\infty` of the SFT minimiser nearest :math:`V_0`:
+    the population gradient :math:`E[\nabla_{\tilde V}\ell] = C_\infty + \tilde V K_\infty`
+    (:func:`population_gradient`, derived from the forward pass by the Wick engine) and its
+    zero :math:`V_0 - (C_\infty + V_0 K_\infty) K_\infty^{+}` nearest :math:`V_0`
+    (:func:`nearest_stationary_point`). The letters become sympy symbols through ``symbols``
+    (the claim maps the covariance letter ``"C"`` to A and passes
+    :math:`V_0 = -\Gamma_0^{-1}`). (At finite B the same construction on the folded gradient
+    gives the minimiser nearest :math:`V_0`; the pseudo-inverse is continuous where the rank is
+    constant, and :math:`\operatorname{rank}\Phi\Phi^\top = \operatorname{rank} A` once
+    :math:`B \ge \operatorname{rank} A`.) The coefficient :math:`c_k` cancels, so any k gives
+    the same limit.
+
+    Paper: Proposition 4.3, (4.2) (B → ∞)."""
+    C, K = linear_part(population_gradient(k))
+    Cs = C.simplified().to_sympy(symbols)
+    Ks = K.simplified().to_sympy(symbols)
+    return nearest_stationary_point(Cs, Ks, V0)

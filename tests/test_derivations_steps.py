@@ -1,8 +1,9 @@
 """Derivation steps that used to live in claim files (issue 14): β(q) and the w_k(q) of
 Lemma C.1, the elimination of β on the β < 1 branch, the spike of Fig. 1, Theorem B.1's two
 branches and its assembled error, the §5.1 optimal scale, and the outcome-supervision rollout
-at d = 1. Each is checked against an independent computation (the numerical q solver, a hand
-computation from the model) and a deliberately wrong variant is shown to be rejected."""
+at d = 1, and §4's nearest stationary points (Theorem 4.1's (4.1), Proposition 4.3's limit).
+Each is checked against an independent computation (the numerical q solver, a hand computation
+from the model) and a deliberately wrong variant is shown to be rejected."""
 
 import pytest
 import sympy as sp
@@ -180,3 +181,71 @@ def test_sampler_moments_are_the_wishart_moments():
     assert sp.simplify(second - expected) == sp.zeros(2, 2)
     _, wrong = da.sampler_sw_moments(a, w, nn, nn + 1)
     assert sp.simplify(wrong - expected) != sp.zeros(2, 2)
+
+
+# ------------------------------------------------------------------ §4, nearest stationary points
+def _explicit(expr: sp.Expr, mats: dict[str, sp.Matrix], scalars: dict) -> sp.Matrix:
+    """``expr`` at explicit matrices (by letter name) and scalars, pseudo-inverses by
+    ``sympy.Matrix.pinv`` (exact), independently of theory's evaluator."""
+    at = expr.subs(scalars)
+    at = at.replace(
+        lambda e: isinstance(e, sp.MatrixSymbol), lambda e: sp.ImmutableMatrix(mats[e.name])
+    )
+    at = at.replace(
+        lambda e: isinstance(e, da.PseudoInverse),
+        lambda e: sp.ImmutableMatrix(sp.Matrix(e.arg.doit()).pinv()),
+    )
+    return sp.simplify(sp.Matrix(at.doit()))
+
+
+def test_nearest_stationary_point_zeroes_the_gradient_at_minimum_distance():
+    """K = diag(2, 0) (rank 1), C = M K: Ṽ = V0 − (C + V0 K)K⁺ zeroes C + ṼK and moves V0 only
+    along the row space of K (any other zero, Ṽ + N with N K = 0, is farther); the variant with
+    K⁺ on the left does not zero the gradient."""
+    K = sp.Matrix([[2, 0], [0, 0]])
+    C = sp.Matrix([[1, 3], [-2, 5]]) * K
+    V0 = sp.Matrix([[sp.Rational(1, 3), 4], [7, -1]])
+    mats = {"C": C, "K": K, "V0": V0}
+    Cs, Ks, V0s = (sp.MatrixSymbol(s, 2, 2) for s in ("C", "K", "V0"))
+    V = _explicit(da.nearest_stationary_point(Cs, Ks, V0s), mats, {})
+    assert sp.zeros(2, 2) == C + V * K
+    assert (V - V0) * (sp.eye(2) - K * K.pinv()) == sp.zeros(2, 2)
+    other = V + sp.Matrix([[0, 1], [0, 1]])
+    assert C + other * K == sp.zeros(2, 2)
+    assert (other - V0).norm() > (V - V0).norm()
+    wrong = _explicit(V0s - Ks.T * da.PseudoInverse(Ks) * (Cs + V0s * Ks).T, mats, {})
+    assert C + wrong * K != sp.zeros(2, 2)
+
+
+def test_sft_nearest_point_is_the_minimum_norm_zero_of_the_folded_gradient():
+    """d = 2, B = 1 (ΦΦᵀ of rank 1): the zero nearest V0 of (ṼΦ + ηΩ)Φᵀ (Theorem 4.2's
+    gradient, by hand) is −ηΩΦ⁺ + V0(I − ΦΦ⁺), the form of (4.1); it zeroes that gradient, and
+    the variant with the projector I − ΦΦ⁺ replaced by ΦΦ⁺ is rejected."""
+    V0s = sp.MatrixSymbol("V0", d, d)
+    Om, Ph = sp.Matrix([2, -1]), sp.Matrix([1, 3])
+    V0 = sp.Matrix([[-1, sp.Rational(1, 2)], [0, -2]])
+    e = sp.Rational(1, 3)
+    mats = {"Omega": Om, "Phi": Ph, "V0": V0}
+    V = _explicit(da.sft_nearest_point(V0s), mats, {d: 2, da.Bsym: 1, eta: e})
+    assert (V * Ph + e * Om) * Ph.T == sp.zeros(2, 2)
+    P = Ph * Ph.pinv()
+    assert sp.simplify(-e * Om * Ph.pinv() + V0 * (sp.eye(2) - P)) == V
+    assert sp.simplify(-e * Om * Ph.pinv() + V0 * P) != V
+
+
+@pytest.mark.parametrize("a", [sp.Integer(3), sp.Integer(0)])
+def test_population_nearest_point_by_hand_at_d1(a):
+    """d = 1, x ~ N(0, a), w ~ N(0, 1): the population gradient is c_k(Ṽ E[S²] + η E[S]) with
+    E[S] = a, E[S²] = a²(1 + 2/n), so Ṽ∞ = −η/(a(1 + 2/n)) for a > 0 and Ṽ∞ = V0 for a = 0;
+    the value without the Wishart fluctuation (E[S²] = a², Ṽ = −η/a) is rejected. The
+    substitution C → A is honoured."""
+    Am, V0s = sp.MatrixSymbol("A", d, d), sp.MatrixSymbol("V0", d, d)
+    expr = da.population_nearest_point(V0s, {"C": Am})
+    assert expr.has(Am) and not expr.has(sp.MatrixSymbol("C", d, d))
+    nn, e, v0 = 4, sp.Rational(1, 2), sp.Rational(-2, 7)
+    mats = {"A": sp.Matrix([[a]]), "V0": sp.Matrix([[v0]])}
+    V = _explicit(expr, mats, {d: 1, n: nn, eta: e})
+    expected = v0 if a == 0 else -e / (a * (1 + sp.Rational(2, nn)))
+    assert sp.Matrix([[expected]]) == V
+    if a != 0:
+        assert sp.Matrix([[-e / a]]) != V

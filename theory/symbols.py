@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations import LETTERS, Bsym, d, eta, k, n, sigma
+from derivations import LETTERS, Bsym, PseudoInverse, d, eta, k, n, sigma
 from theory._spectral import LambdaMax, LambdaMinPlus
 
 __all__ = [
@@ -95,39 +95,12 @@ LATEX_NAMES: dict[sp.Basic, str] = {
 }
 
 
-class PseudoInverse(sp.MatrixExpr):
-    r"""The Moore–Penrose pseudo-inverse :math:`X^\dagger` of a matrix expression.
-
-    Evaluated with ``numpy.linalg.pinv`` (float64; singular values below
-    ``1e-10 · σ_max`` count as zero) or ``sympy.Matrix.pinv`` (exact).
-    """
-
-    def __new__(cls, arg: sp.MatrixExpr):
-        return sp.Basic.__new__(cls, sp.sympify(arg))
-
-    @property
-    def arg(self) -> sp.MatrixExpr:
-        return self.args[0]
-
-    @property
-    def shape(self):
-        return (self.arg.shape[1], self.arg.shape[0])
-
-    def _latex(self, printer) -> str:
-        inner = printer._print(self.arg)
-        if not isinstance(self.arg, sp.MatrixSymbol):
-            inner = rf"\left({inner}\right)"
-        return inner + r"^{\dagger}"
-
-    def _sympystr(self, printer) -> str:
-        return f"pinv({printer._print(self.arg)})"
-
-
 def pinv(arg: sp.MatrixExpr) -> PseudoInverse:
     """:math:`X^\\dagger` as a sympy matrix expression."""
     return PseudoInverse(arg)
 
 
+# the class is derivations' (derivations use it too); how to evaluate it is theory's
 def _eval_pinv(node: PseudoInverse, ev, exact: bool):
     m = ev(node.arg)
     if exact:

@@ -1,6 +1,7 @@
 r"""Shared set-up of the SFT checks: simulated post-training data sets, evaluation of the parts
 of a printed formula at such a data set, and the derived population limit
-:math:`\tilde V_\infty` of Proposition 4.3 as a sympy expression."""
+:math:`\tilde V_\infty` of Proposition 4.3 (:func:`derivations.population_nearest_point` from
+the printed :math:`-\Gamma_0^{-1}`) and its float64 value."""
 
 from __future__ import annotations
 
@@ -12,9 +13,8 @@ import sympy as sp
 
 import derivations as ds
 import numerics
-from derivations import linear_part
 from theory._evaluate import evaluate
-from theory.symbols import A, Gamma0, pinv
+from theory.symbols import A, Gamma0
 
 if TYPE_CHECKING:
     from theory._context import RunContext
@@ -105,29 +105,11 @@ def part(formula: sp.Tuple, index: int) -> sp.Expr:
     return formula.args[index] if isinstance(formula, sp.Tuple) else formula
 
 
-def nearest_stationary_point(C: sp.Expr, K: sp.Expr, V0: sp.Expr) -> sp.Expr:
-    r"""The zero of an affine gradient :math:`g(\tilde V) = C + \tilde V K` (K symmetric PSD)
-    nearest :math:`V_0` in Frobenius norm: :math:`V_0 - (C + V_0 K) K^{+}` (the minimum-norm
-    correction; exact when :math:`C K^{+} K = C`, i.e. when a zero exists)."""
-    return V0 - (C + V0 * K) * pinv(K)
-
-
 def vinf_derived(k: int = 1) -> sp.Expr:
-    r"""The derived population limit of the SFT minimiser nearest the pretrained point.
-
-    The population gradient :math:`E[\nabla_{\tilde V}\ell] = C_\infty + \tilde V
-    K_\infty` is derived from the forward pass by the Wick engine
-    (:func:`derivations._sft.population_gradient`); its zero nearest
-    :math:`\tilde V_0 = -\Gamma_0^{-1}` is :func:`nearest_stationary_point`. (At finite B the
-    same construction on the folded gradient gives the minimiser nearest
-    :math:`\tilde V_0`; the pseudo-inverse is continuous where the rank is constant, and
-    :math:`\operatorname{rank}\Phi\Phi^\top = \operatorname{rank} A` once
-    :math:`B \ge \operatorname{rank} A`.) The coefficient :math:`c_k` cancels, so any k gives
-    the same limit."""
-    C, K = linear_part(ds.population_gradient(k))
-    Cs = C.simplified().to_sympy({"C": A})
-    Ks = K.simplified().to_sympy({"C": A})
-    return nearest_stationary_point(Cs, Ks, -Gamma0.I)
+    r"""The derived population limit :math:`\tilde V_\infty` of Proposition 4.3: the zero of
+    the population gradient nearest :math:`\tilde V_0 = -\Gamma_0^{-1}` (printed (3.7)), the
+    covariance letter standing for A (:func:`derivations.population_nearest_point`)."""
+    return ds.population_nearest_point(-Gamma0.I, {"C": A}, k)
 
 
 _VINF = None

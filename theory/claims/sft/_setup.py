@@ -6,8 +6,6 @@ from __future__ import annotations
 import sympy as sp
 
 import derivations as ds
-from derivations import linear_part
-from theory.claims.sft._data import nearest_stationary_point
 from theory.symbols import Gamma0, I, Omega, Phi, eta, pinv
 
 M = Phi * Phi.T
@@ -18,6 +16,6 @@ VSTAR = -eta * Omega * pinv(Phi) - Gamma0.I * (I - Phi * pinv(Phi))
 
 
 def _derived_nearest_point():
-    """Display: the zero of the derived folded gradient nearest −Γ0⁻¹, and W̃* = I."""
-    C, K = linear_part(ds.sft_gradient_folded(0))
-    return sp.Tuple(nearest_stationary_point(C.to_sympy(), K.to_sympy(), -Gamma0.I), I)
+    """Display: the zero of the derived folded gradient nearest −Γ0⁻¹
+    (:func:`derivations.sft_nearest_point`), and W̃* = I."""
+    return sp.Tuple(ds.sft_nearest_point(-Gamma0.I), I)
