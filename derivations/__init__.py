@@ -70,7 +70,6 @@ from derivations._os import (
     os_iterate_at,
     os_loss,
     os_loss_explicit,
-    os_unrolled,
     sft_gradient_sparse,
     sft_loss_sparse,
 )
@@ -174,7 +173,6 @@ __all__ = [
     "os_iterate_at",
     "os_loss",
     "os_loss_explicit",
-    "os_unrolled",
     "p",
     "perfect_matchings",
     "pinv_trace_limit",

@@ -35,7 +35,6 @@ from derivations._lsa import (
     sparse_weights,
 )
 from derivations._tracepoly import TracePoly
-from derivations._validation import InvalidArgument
 
 __all__ = [
     "appended_column",
@@ -47,7 +46,6 @@ __all__ = [
     "os_iterate_explicit",
     "os_loss",
     "os_loss_explicit",
-    "os_unrolled",
     "sft_gradient_sparse",
     "sft_loss_sparse",
 ]
@@ -109,21 +107,6 @@ def os_gradient(k: int) -> TracePoly:
     Paper: §6, Appendix E (claim os_gradient).
     """
     return os_loss(k, wt_identity=True).grad(LETTERS["Vt"]).simplified()
-
-
-def os_unrolled(what: str, k: int, wt_identity: bool = False) -> TracePoly:
-    r"""The quantity of the k-step rollout, unrolled from the block forward pass (any d):
-    ``what="loss"`` one prompt's OS loss :math:`\frac12\|\hat w_k - w^*\|^2`
-    (:func:`os_loss`; ``wt_identity`` sets :math:`\tilde W = I`), ``what="gradient"`` its
-    :math:`\tilde V`-gradient at :math:`\tilde W = I` (:func:`os_gradient`).
-
-    Paper: Proposition 6.1 (the loss) and §6 / Appendix E (the gradient).
-    """
-    if what == "gradient":
-        return os_gradient(k)
-    if what == "loss":
-        return os_loss(k, wt_identity)
-    raise InvalidArgument(f"what must be 'loss' or 'gradient', got {what!r}")
 
 
 def os_iterate_at(k: int, values: dict[str, sp.Matrix]) -> sp.Matrix:

@@ -51,7 +51,9 @@ class OSUnrolledEveryD(Check):
         for kk in self.steps:
             derived = ctx.cached(
                 ("os_derived", self.what, kk, self.wt_identity),
-                lambda kk=kk: dos.os_unrolled(self.what, kk, self.wt_identity),
+                lambda kk=kk: dos.os_gradient(kk)
+                if self.what == "gradient"
+                else dos.os_loss(kk, self.wt_identity),
             )
             printed = TracePoly.from_sympy(at_steps(claim.formula, kk), LETTERS)
             diff = (derived - printed).simplified()
