@@ -101,6 +101,6 @@ def ols(X: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray, int]:
 
 def loglog_slope(x: ArrayLike, y: ArrayLike) -> float:
     r"""The rate :math:`b` of a power law :math:`y \approx C x^{b}`: the slope of the
-    least-squares line :math:`\log y = \log C + b \log x` (``np.polyfit`` of degree 1, its
-    columns scaled to unit norm); ``x`` and ``y`` must be positive."""
+    least-squares line :math:`\log y = \log C + b \log x` (``np.polyfit`` of degree 1);
+    ``x`` and ``y`` must be positive."""
     return float(np.polyfit(np.log(x), np.log(y), 1)[0])
